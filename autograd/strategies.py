@@ -1,0 +1,178 @@
+"""Public hypothesis strategies for testing gradient code: `values` and `graphs`.
+
+The only module of the library that imports hypothesis.
+
+>>> from hypothesis import given
+>>> from autograd import gradcheck
+>>> @given(graphs(max_leaves=3))
+... def test_backward_matches_finite_differences(g):
+...     assert gradcheck(g, g.inputs)
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
+
+from autograd.engine import Value
+
+__all__ = ["Graph", "OPS", "graphs", "values"]
+
+
+def values(
+    min_value: float | None = None,
+    max_value: float | None = None,
+    *,
+    exclude_min: bool = False,
+    exclude_max: bool = False,
+    label: str = "",
+) -> st.SearchStrategy[Value]:
+    """Leaf Values whose data are finite floats in [min_value, max_value]."""
+    for name, bound in (("min_value", min_value), ("max_value", max_value)):
+        if bound is not None and not _is_finite_number(bound):
+            raise InvalidArgument(f"{name}={bound!r} must be a finite number or None")
+    if min_value is not None and max_value is not None and min_value > max_value:
+        raise InvalidArgument(f"min_value={min_value!r} must be <= max_value={max_value!r}")
+    if not isinstance(label, str):
+        raise InvalidArgument(f"label={label!r} must be a str")
+    floats = st.floats(
+        min_value, max_value, allow_nan=False, allow_infinity=False,
+        exclude_min=exclude_min, exclude_max=exclude_max,
+    )
+    return floats.map(lambda x: Value(x, label))
+
+
+# An operand of a step: ("node", index into the nodes so far) or ("const", a number).
+Operand = tuple[str, float]
+
+_UNARY: dict[str, Callable[[Value], Value]] = {
+    "neg": operator.neg, "exp": Value.exp, "log": Value.log,
+    "tanh": Value.tanh, "sigmoid": Value.sigmoid, "relu": Value.relu,
+}
+_BINARY: dict[str, Callable[[Value | float, Value | float], Value]] = {
+    "+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv, "**": operator.pow,
+}
+OPS: tuple[str, ...] = (*_BINARY, *_UNARY)
+_BOUND = 100.0  # every node's |data| stays below it, so finite differences stay accurate
+
+
+@dataclass(frozen=True)
+class Graph:
+    """A drawn computation graph: leaf data and the steps that build the root from them.
+
+    Call it on Values (or anything with the same ops) to rebuild the graph: ``g(*leaves)``
+    returns the root, so ``gradcheck(g, g.inputs)`` checks backward() on it.
+    """
+
+    inputs: tuple[float, ...]
+    steps: tuple[tuple[str, tuple[Operand, ...]], ...]
+
+    def __call__(self, *leaves: Value) -> Value:
+        if len(leaves) != len(self.inputs):
+            raise TypeError(f"this graph takes {len(self.inputs)} leaves, got {len(leaves)}")
+        nodes: list[Value] = list(leaves)
+        for op, args in self.steps:
+            nodes.append(_apply(op, [nodes[int(i)] if kind == "node" else i for kind, i in args]))
+        return nodes[-1]
+
+    def __repr__(self) -> str:
+        names = [f"x{i}" for i in range(len(self.inputs))]
+        for op, args in self.steps:
+            parts = [names[int(i)] if kind == "node" else repr(i) for kind, i in args]
+            names.append(f"{op}({parts[0]})" if op in _UNARY else f"({parts[0]} {op} {parts[1]})")
+        return f"Graph(inputs={self.inputs!r}, root={names[-1]!r})"
+
+
+def graphs(
+    min_leaves: int = 1,
+    max_leaves: int = 3,
+    *,
+    max_ops: int = 8,
+    ops: Sequence[str] = OPS,
+    min_value: float = -2.0,
+    max_value: float = 2.0,
+) -> st.SearchStrategy[Graph]:
+    """Random computation graphs over min_leaves..max_leaves leaves with up to `max_ops` ops.
+
+    Leaf data lie in [min_value, max_value]. Every op is applied only well inside its
+    domain (log of x > 0.5, division by |x| > 0.5, relu away from its kink, bounded
+    results), so the graph is differentiable at its inputs and finite differences agree
+    with the true gradient. Operands may be shared (diamonds) and may be plain numbers.
+    """
+    for name, n in (("min_leaves", min_leaves), ("max_leaves", max_leaves), ("max_ops", max_ops)):
+        if isinstance(n, bool) or not isinstance(n, int) or n < (0 if name == "max_ops" else 1):
+            raise InvalidArgument(f"{name}={n!r} must be an int >= {0 if name == 'max_ops' else 1}")
+    if min_leaves > max_leaves:
+        raise InvalidArgument(f"min_leaves={min_leaves!r} must be <= max_leaves={max_leaves!r}")
+    if isinstance(ops, str) or not ops or any(op not in OPS for op in ops):
+        raise InvalidArgument(f"ops={ops!r} must be a non-empty sequence drawn from {OPS!r}")
+    for name, bound in (("min_value", min_value), ("max_value", max_value)):
+        if not _is_finite_number(bound) or abs(bound) > _BOUND:
+            raise InvalidArgument(f"{name}={bound!r} must be a finite number within ±{_BOUND}")
+    if min_value >= max_value:
+        raise InvalidArgument(f"min_value={min_value!r} must be < max_value={max_value!r}")
+    return _graphs(min_leaves, max_leaves, max_ops, tuple(ops), float(min_value), float(max_value))
+
+
+@st.composite
+def _graphs(
+    draw: st.DrawFn, min_leaves: int, max_leaves: int, max_ops: int, ops: tuple[str, ...], lo: float, hi: float
+) -> Graph:
+    n_leaves = draw(st.integers(min_leaves, max_leaves))
+    inputs = tuple(draw(st.floats(lo, hi)) for _ in range(n_leaves))
+    data = list(inputs)  # each node's value, to keep the next op inside its domain
+    steps: list[tuple[str, tuple[Operand, ...]]] = []
+    for _ in range(draw(st.integers(0 if n_leaves > 1 else 1, max(max_ops, 1)))):
+        op = draw(st.sampled_from(ops))
+        node: Operand = ("node", draw(st.integers(0, len(data) - 1)))
+        args: tuple[Operand, ...] = (node,)
+        if op in _BINARY:
+            other: Operand = ("node", draw(st.integers(0, len(data) - 1)))
+            constant_side = draw(st.sampled_from(("none", "left", "right")))
+            if constant_side == "left":  # a positive base for **, so its log is defined
+                args = (("const", draw(st.floats(0.6, 2.0) if op == "**" else st.floats(-2.0, 2.0))), node)
+            elif constant_side == "right":  # small exponents for **, so results stay bounded
+                constant = draw(st.sampled_from((-1.0, 0.5, 2.0, 3.0)) if op == "**" else st.floats(-2.0, 2.0))
+                args = (node, ("const", constant))
+            else:
+                args = (node, other)
+        xs = [data[int(i)] if kind == "node" else i for kind, i in args]
+        if not _safe(op, xs):
+            op, args, xs = "tanh", (node,), [data[int(node[1])]]  # always defined, always bounded
+        result = _apply(op, [Value(x) for x in xs]).data
+        if abs(result) > _BOUND:
+            op, args, result = "tanh", (node,), math.tanh(data[int(node[1])])
+        steps.append((op, args))
+        data.append(result)
+    return Graph(inputs, tuple(steps))
+
+
+def _apply(op: str, args: list[Value | float]) -> Value:
+    if op in _UNARY:
+        return _UNARY[op](args[0])  # type: ignore[arg-type]
+    return _BINARY[op](args[0], args[1])
+
+
+def _safe(op: str, xs: list[float]) -> bool:
+    """True when `op` at `xs` lies well inside its domain, away from poles and kinks."""
+    a = xs[0]
+    if op == "exp":
+        return a < 4.0
+    if op == "log":
+        return a > 0.5
+    if op == "relu":
+        return abs(a) > 0.5
+    if op == "/":
+        return abs(xs[1]) > 0.5
+    if op == "**":
+        return a > 0.5 and abs(xs[1]) <= 3.0
+    return True
+
+
+def _is_finite_number(x: object) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)

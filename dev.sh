@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# All set-up, then one of the project's two entry points:
+#   bash dev.sh demo   # the learning-rate sweep of the course's network, with its CSV and plot
+#   bash dev.sh test   # ruff, mypy, every test (notebooks included) and the benchmark's --quick check
+# Set-up is idempotent: a virtual environment in .venv with the project and its test extras
+# (reinstalled when pyproject.toml changes), and Graphviz's `dot` from Debian's packages.
+set -euo pipefail
+cd "$(dirname "$0")"
+venv=.venv
+
+install_python_packages() {
+    if [ ! -x "$venv/bin/python" ]; then
+        "${PYTHON:-python3}" -m venv "$venv"
+    fi
+    local stamp="$venv/.installed-from" want
+    want=$(sha256sum pyproject.toml | cut -d' ' -f1)
+    if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+        "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -e '.[test,bench]'
+        echo "$want" >"$stamp"
+    fi
+}
+
+install_graphviz() {
+    command -v dot >/dev/null && return 0
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        echo "dev.sh: installing Graphviz's dot (apt-get install graphviz)" >&2
+        apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null || true
+    fi
+    command -v dot >/dev/null ||
+        echo "dev.sh: Graphviz's dot is missing: install it with 'sudo apt-get install graphviz' (Debian/Ubuntu) or 'brew install graphviz' (macOS); tests that need it are skipped" >&2
+}
+
+install_python_packages
+install_graphviz
+export PATH="$PWD/$venv/bin:$PATH"
+
+case "${1:-}" in
+demo)
+    chainrule sweep --csv demo-output/sweep.csv --plot demo-output/sweep.png
+    ;;
+test)
+    ruff check .
+    ruff format --check .
+    mypy
+    pytest -q -p no:cacheprovider --nbmake
+    ;;
+*)
+    echo "usage: bash dev.sh demo|test" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,3 @@
+"""Neural networks built from `autograd.Value`s."""
+
+__all__: list[str] = []
