@@ -157,17 +157,17 @@ class Value:
         return _node(math.log(x), "log", (self,), (1.0 / x,))
 
     def tanh(self) -> Value:
-        t = math.tanh(self.data)  # math.tanh saturates to ±1.0: no overflow for large |x|
-        return _node(t, "tanh", (self,), (1.0 - t * t,))
+        # sech²x = 4e/(1+e)² with e = exp(-2|x|): 1 - tanh² would lose every digit for large |x|
+        e = math.exp(-2.0 * abs(self.data))
+        return _node(math.tanh(self.data), "tanh", (self,), (4.0 * e / ((1.0 + e) * (1.0 + e)),))
 
     def sigmoid(self) -> Value:
+        # With e = exp(-|x|) ≤ 1 nothing overflows, and σ' = e/(1+e)² keeps its digits where
+        # σ(1-σ) would cancel: σ(x) = 1/(1+e) for x ≥ 0, e/(1+e) below.
         x = self.data
-        if x >= 0.0:  # 1/(1+e^-x) for x ≥ 0 and e^x/(1+e^x) below: exp never overflows
-            s = 1.0 / (1.0 + math.exp(-x))
-        else:
-            e = math.exp(x)
-            s = e / (1.0 + e)
-        return _node(s, "sigmoid", (self,), (s * (1.0 - s),))
+        e = math.exp(-abs(x))
+        s = 1.0 / (1.0 + e) if x >= 0.0 else e / (1.0 + e)
+        return _node(s, "sigmoid", (self,), (e / ((1.0 + e) * (1.0 + e)),))
 
     def relu(self) -> Value:
         x = self.data

@@ -1,0 +1,107 @@
+"""Bad input gets a clear error naming the bad value, never a silent wrong number."""
+
+import math
+
+import pytest
+
+from autograd import Value, scalar_op
+
+
+@pytest.mark.parametrize("data", ["1", None, [1], True, 1j, Value(1.0)])
+def test_data_must_be_a_real_number(data: object) -> None:
+    with pytest.raises(TypeError, match=type(data).__name__):
+        Value(data)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("data", [math.nan, math.inf, -math.inf])
+def test_data_must_be_finite(data: float) -> None:
+    with pytest.raises(ValueError, match="finite"):
+        Value(data)
+
+
+def test_label_must_be_a_string() -> None:
+    with pytest.raises(TypeError, match="label must be a str, got int"):
+        Value(1.0, 3)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("other", ["2", None, [1], True])
+def test_unsupported_operands_raise_type_error(other: object) -> None:
+    with pytest.raises(TypeError):
+        Value(1.0) * other  # type: ignore[operator]
+    with pytest.raises(TypeError, match=type(other).__name__):
+        other + Value(1.0)  # type: ignore[operator]
+    with pytest.raises(TypeError, match=type(other).__name__):
+        Value(1.0) - other  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("constant", [math.nan, math.inf])
+def test_non_finite_constants_are_rejected(constant: float) -> None:
+    with pytest.raises(ValueError, match="finite"):
+        Value(1.0) + constant
+
+
+@pytest.mark.parametrize("x", [0.0, -1.0, -1e-300])
+def test_log_outside_its_domain(x: float) -> None:
+    with pytest.raises(ValueError, match=rf"log: argument must be > 0, got {x!r}"):
+        Value(x).log()
+
+
+def test_negative_base_with_fractional_exponent() -> None:
+    with pytest.raises(ValueError, match=r"\*\*: negative base -8.0 with non-integer exponent 0.5"):
+        Value(-8.0) ** 0.5
+    assert (Value(-2.0) ** 3).data == -8.0  # integer exponents are fine
+
+
+@pytest.mark.parametrize("base", [0.0, -2.0])
+def test_value_exponent_needs_a_positive_base(base: float) -> None:
+    with pytest.raises(ValueError, match=rf"base must be > 0 with a Value exponent, got {base!r}"):
+        Value(base) ** Value(2.0)
+    with pytest.raises(ValueError, match="base must be > 0"):
+        base ** Value(2.0)
+
+
+def test_zero_to_a_power_with_no_finite_derivative() -> None:
+    with pytest.raises(ZeroDivisionError, match=r"0.0 \*\* 0.5"):
+        Value(0.0) ** 0.5
+    with pytest.raises(ZeroDivisionError):
+        Value(0.0) ** -1
+
+
+def test_division_by_zero() -> None:
+    with pytest.raises(ZeroDivisionError, match="zero Value"):
+        Value(1.0) / Value(0.0)
+    with pytest.raises(ZeroDivisionError):
+        Value(1.0) / 0
+    with pytest.raises(ZeroDivisionError, match="zero Value"):
+        1.0 / Value(0.0)
+
+
+def test_exp_overflow_names_the_op() -> None:
+    with pytest.raises(OverflowError, match="exp: overflow at 710.0"):
+        Value(710.0).exp()
+
+
+@pytest.mark.parametrize("make", [lambda: Value(1e308) + Value(1e308), lambda: Value(1e200) * 1e200])
+def test_arithmetic_overflow_is_an_error_not_inf(make) -> None:
+    with pytest.raises(OverflowError, match="not finite"):
+        make()
+
+
+def test_pow_overflow_names_the_op() -> None:
+    with pytest.raises(OverflowError, match=r"\*\*: overflow"):
+        Value(10.0) ** 400
+
+
+def test_scalar_op_checks_its_arguments_and_results() -> None:
+    with pytest.raises(ValueError, match="non-empty"):
+        scalar_op("", math.sin, math.cos)
+    with pytest.raises(TypeError, match="one derivative per argument"):
+        scalar_op("sin", math.sin)
+    sin = scalar_op("sin", math.sin, math.cos)
+    with pytest.raises(TypeError, match="sin: takes 1 argument"):
+        sin(Value(1.0), Value(2.0))
+    with pytest.raises(TypeError, match="str"):
+        sin("1")
+    bad = scalar_op("bad", lambda x: math.nan, lambda x: 1.0)
+    with pytest.raises(ValueError, match="bad: function returned nan"):
+        bad(Value(1.0))

@@ -1,0 +1,70 @@
+"""gradcheck passes correct gradients and is proven able to fail on wrong ones."""
+
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from autograd import GradcheckError, Value, gradcheck, numerical_gradient, scalar_op
+
+softplus = scalar_op("softplus", lambda x: math.log1p(math.exp(x)), lambda x: 1 / (1 + math.exp(-x)))
+wrong_softplus = scalar_op("softplus", lambda x: math.log1p(math.exp(x)), lambda x: 1 / (1 + math.exp(x)))
+
+
+@given(x=st.floats(-5.0, 5.0), y=st.floats(0.5, 5.0))
+def test_correct_gradients_pass(x: float, y: float) -> None:
+    assert gradcheck(lambda a, b: (a * b).tanh() + b.log() / a.sigmoid(), [x, y])
+
+
+@given(x=st.floats(-5.0, 5.0).filter(lambda x: abs(x) > 0.1))
+def test_a_wrong_derivative_is_rejected(x: float) -> None:
+    with pytest.raises(GradcheckError, match="gradient of input 1 is wrong") as info:
+        gradcheck(lambda a, b: a * 2.0 + wrong_softplus(b), [1.0, x])
+    assert info.value.index == 1
+    assert info.value.analytic == pytest.approx(1 / (1 + math.exp(x)), rel=1e-15)
+    assert info.value.numerical == pytest.approx(1 / (1 + math.exp(-x)), rel=1e-6)
+    assert not gradcheck(lambda b: wrong_softplus(b), [x], raise_exception=False)
+
+
+def test_a_coarse_eps_is_caught() -> None:
+    f = lambda x: (x * 3.0).exp()  # noqa: E731
+    assert gradcheck(f, [1.0])
+    assert not gradcheck(f, [1.0], eps=0.1, raise_exception=False)
+
+
+def test_inputs_may_be_values() -> None:
+    assert gradcheck(lambda a: softplus(a) * a, [Value(0.3)])
+
+
+def test_numerical_gradient_is_a_central_difference() -> None:
+    (g,) = numerical_gradient(lambda x: x**3, [2.0], eps=1e-3)
+    assert g == pytest.approx(((2.001) ** 3 - (1.999) ** 3) / 2e-3, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"eps": 0.0}, ValueError, "eps must be > 0, got 0.0"),
+        ({"eps": -1e-6}, ValueError, "eps must be > 0"),
+        ({"atol": -1.0}, ValueError, "atol must be >= 0, got -1.0"),
+        ({"rtol": math.nan}, ValueError, "rtol must be finite"),
+        ({"eps": "1e-6"}, TypeError, "eps must be an int or float, got str"),
+    ],
+)
+def test_bad_tolerances(kwargs: dict[str, object], error: type[Exception], message: str) -> None:
+    with pytest.raises(error, match=message):
+        gradcheck(lambda x: x * x, [1.0], **kwargs)  # type: ignore[arg-type]
+
+
+def test_bad_inputs_and_functions() -> None:
+    with pytest.raises(TypeError, match="inputs must be a sequence"):
+        gradcheck(lambda x: x, 1.0)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"inputs\[1\] must be an int or float, got str"):
+        gradcheck(lambda x, y: x, [1.0, "2"])  # type: ignore[list-item]
+    with pytest.raises(TypeError, match="must return a Value, got float"):
+        gradcheck(lambda x: 1.0, [1.0])  # type: ignore[arg-type, return-value]
+
+
+def test_error_repr() -> None:
+    assert repr(GradcheckError(0, 1.0, 2.0)) == "GradcheckError(index=0, analytic=1.0, numerical=2.0)"

@@ -1,0 +1,33 @@
+"""Ops a user defines from a function and its derivatives behave like built-in ones."""
+
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from autograd import Value, gradcheck, scalar_op, topological_order
+
+hypot = scalar_op("hypot", math.hypot, lambda x, y: x / math.hypot(x, y), lambda x, y: y / math.hypot(x, y))
+
+
+@given(x=st.floats(0.1, 10.0), y=st.floats(0.1, 10.0))
+def test_a_binary_user_op_takes_part_in_backward(x: float, y: float) -> None:
+    a, b = Value(x), Value(y)
+    out = (hypot(a, b) * a).log()
+    out.backward()
+    h = math.hypot(x, y)
+    assert a.grad == pytest.approx((x / h * x + h) / (h * x), rel=1e-12)
+    assert b.grad == pytest.approx(y / h / h, rel=1e-12)
+    assert gradcheck(lambda p, q: (hypot(p, q) * p).log(), [x, y])
+
+
+def test_plain_number_arguments_are_not_children() -> None:
+    a = Value(3.0)
+    out = hypot(a, 4.0)
+    assert (out.data, out.op, out.children, out.local_grads) == (5.0, "hypot", (a,), (0.6,))
+    assert topological_order(out) == [a, out]
+
+
+def test_the_op_has_its_name() -> None:
+    assert hypot.__name__ == "hypot"
