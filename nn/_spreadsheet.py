@@ -1,0 +1,65 @@
+"""What the engine-built and the closed-form teaching network share, free of the engine:
+the course's default numbers, the spreadsheet's names, one row of a training trace, and checks."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+DEFAULT_INPUTS = (0.05, 0.1)
+DEFAULT_WEIGHTS = (0.15, 0.2, 0.25, 0.3, 0.4, 0.45, 0.5, 0.55)
+DEFAULT_TARGETS = (0.01, 0.99)
+
+INPUT_NAMES = ("i1", "i2")
+WEIGHT_NAMES = ("w1", "w2", "w3", "w4", "w5", "w6", "w7", "w8")
+FORWARD_NAMES = ("h1", "h2", "a_h1", "a_h2", "o1", "o2", "a_o1", "a_o2", "E1", "E2", "E_total")
+GRADIENT_NAMES = tuple(f"dE_d{w}" for w in WEIGHT_NAMES)
+TRACE_NAMES = (*WEIGHT_NAMES, *FORWARD_NAMES, *GRADIENT_NAMES)
+"""The columns of a trace row after `lr` and `epoch`, in the spreadsheet's order."""
+
+
+@dataclass(frozen=True)
+class EpochRecord:
+    """The network after `epoch` SGD updates at learning rate `lr` (epoch 0: untrained).
+
+    `values` maps every name of `TRACE_NAMES` to its float: the weights, every node of the
+    forward pass, and ∂E_total/∂w of these weights (`dE_dw1` …).
+    """
+
+    lr: float
+    epoch: int
+    values: Mapping[str, float]
+
+    @property
+    def loss(self) -> float:
+        """E_total."""
+        return self.values["E_total"]
+
+    def row(self) -> list[float]:
+        """lr, epoch, then the values in `TRACE_NAMES` order: one CSV row."""
+        return [self.lr, self.epoch, *(self.values[name] for name in TRACE_NAMES)]
+
+
+def check_count(numbers: Sequence[object], count: int, name: str) -> None:
+    if isinstance(numbers, (str, bytes)) or not isinstance(numbers, Sequence) or len(numbers) != count:
+        raise ValueError(f"{name} must be a sequence of {count} numbers, got {numbers!r}")
+
+
+def check_epochs(epochs: int) -> int:
+    if isinstance(epochs, bool) or not isinstance(epochs, int):
+        raise TypeError(f"epochs must be an int, got {type(epochs).__name__}: {epochs!r}")
+    if epochs < 0:
+        raise ValueError(f"epochs must be >= 0, got {epochs!r}")
+    return epochs
+
+
+def finite_floats(numbers: Sequence[float], count: int, name: str) -> tuple[float, ...]:
+    """`numbers` as floats, if there are `count` of them and each is a finite int or float."""
+    check_count(numbers, count, name)
+    for x in numbers:
+        if isinstance(x, bool) or not isinstance(x, (int, float)):
+            raise TypeError(f"{name} must hold ints or floats, got {type(x).__name__}: {x!r}")
+        if not math.isfinite(x):
+            raise ValueError(f"{name} must be finite, got {x!r} in {numbers!r}")
+    return tuple(float(x) for x in numbers)

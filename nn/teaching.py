@@ -1,0 +1,159 @@
+"""The course's teaching network, built from `nn` layers, and its learning-rate sweep.
+
+Two inputs, two sigmoid hidden units, two sigmoid outputs, no biases::
+
+    h1 = w1·i1 + w2·i2    h2 = w3·i1 + w4·i2    a_h = σ(h)
+    o1 = w5·a_h1 + w6·a_h2    o2 = w7·a_h1 + w8·a_h2    a_o = σ(o)
+    E1 = ½(t1 − a_o1)²    E2 = ½(t2 − a_o2)²    E_total = E1 + E2
+
+Every node carries the spreadsheet's name as its label, so a drawn graph reads like the
+sheet. `nn.closed_form` computes the same numbers from the chain-rule formulas, without
+the engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from autograd import Value
+from nn._spreadsheet import (
+    DEFAULT_INPUTS,
+    DEFAULT_TARGETS,
+    DEFAULT_WEIGHTS,
+    FORWARD_NAMES,
+    GRADIENT_NAMES,
+    INPUT_NAMES,
+    WEIGHT_NAMES,
+    EpochRecord,
+    check_count,
+    check_epochs,
+    finite_floats,
+)
+from nn.losses import half_squared_errors
+from nn.module import MLP
+from nn.optim import SGD
+
+__all__ = [
+    "DEFAULT_EPOCHS",
+    "DEFAULT_INPUTS",
+    "DEFAULT_LEARNING_RATES",
+    "DEFAULT_TARGETS",
+    "DEFAULT_WEIGHTS",
+    "EpochRecord",
+    "TeachingNetwork",
+    "sweep",
+    "teaching_network",
+    "train",
+]
+
+DEFAULT_LEARNING_RATES = (0.1, 0.2, 0.5, 0.8, 1.0, 2.0)
+DEFAULT_EPOCHS = 45
+
+
+class TeachingNetwork:
+    """The network after its forward pass (backward not called).
+
+    `nodes` maps each spreadsheet name (i1, i2, w1…w8, h1, …, E_total) to its Value, whose
+    label is that name; `loss` is E_total; `weights` are w1…w8 in order; `model` is the
+    2-2-2 `MLP` holding the weights.
+    """
+
+    def __init__(self, model: MLP, nodes: dict[str, Value]) -> None:
+        self.model = model
+        self.nodes = nodes
+        self.loss = nodes["E_total"]
+        self.weights = tuple(nodes[name] for name in WEIGHT_NAMES)
+
+    def __repr__(self) -> str:
+        weights = ", ".join(repr(w.data) for w in self.weights)
+        return f"TeachingNetwork(E_total={self.loss.data!r}, weights=({weights}))"
+
+
+def teaching_network(
+    inputs: Sequence[float | Value] = DEFAULT_INPUTS,
+    weights: Sequence[float | Value] = DEFAULT_WEIGHTS,
+    targets: Sequence[float] = DEFAULT_TARGETS,
+) -> TeachingNetwork:
+    """The network with these numbers, forward pass done.
+
+    Values given as inputs or weights become the graph's i1, i2 and w1…w8 nodes (and are
+    relabelled so), which makes E_total a function of them, e.g. for `gradcheck`.
+    """
+    return _forward(_model(weights), inputs, targets)
+
+
+def train(
+    lr: float,
+    *,
+    epochs: int = DEFAULT_EPOCHS,
+    inputs: Sequence[float] = DEFAULT_INPUTS,
+    weights: Sequence[float] = DEFAULT_WEIGHTS,
+    targets: Sequence[float] = DEFAULT_TARGETS,
+) -> list[EpochRecord]:
+    """`epochs` updates of plain SGD on E_total; one record per epoch, epoch 0 the untrained network."""
+    epochs = check_epochs(epochs)
+    model = _model(finite_floats(weights, 8, "weights"))  # new Values: the caller's stay as they are
+    optimizer = SGD(model.parameters(), lr=lr)
+    records = []
+    for epoch in range(epochs + 1):
+        network = _forward(model, inputs, targets)
+        optimizer.zero_grad()
+        network.loss.backward()
+        records.append(_record(network, optimizer.lr, epoch))
+        if epoch < epochs:
+            optimizer.step()
+    return records
+
+
+def sweep(
+    learning_rates: Sequence[float] = DEFAULT_LEARNING_RATES,
+    *,
+    epochs: int = DEFAULT_EPOCHS,
+    inputs: Sequence[float] = DEFAULT_INPUTS,
+    weights: Sequence[float] = DEFAULT_WEIGHTS,
+    targets: Sequence[float] = DEFAULT_TARGETS,
+) -> list[list[EpochRecord]]:
+    """`train` from the same start at each learning rate: one trace per rate, in order."""
+    if isinstance(learning_rates, (str, bytes)) or not isinstance(learning_rates, Sequence):
+        raise TypeError(f"learning_rates must be a sequence of numbers, got {learning_rates!r}")
+    if not learning_rates:
+        raise ValueError("learning_rates is empty")
+    return [
+        train(lr, epochs=epochs, inputs=inputs, weights=weights, targets=targets) for lr in learning_rates
+    ]
+
+
+def _model(weights: Sequence[float | Value]) -> MLP:
+    """The 2-2-2 sigmoid MLP without biases, holding these weights (w1, w2 feed h1, and so on)."""
+    check_count(weights, 8, "weights")
+    model = MLP(2, [2, 2], activation="sigmoid", bias=False)
+    slots = [(neuron, j) for layer in model.layers for neuron in layer.neurons for j in range(2)]
+    for (neuron, j), w in zip(slots, weights, strict=True):
+        neuron.w[j] = w if isinstance(w, Value) else Value(w)
+    return model
+
+
+def _forward(model: MLP, inputs: Sequence[float | Value], targets: Sequence[float]) -> TeachingNetwork:
+    check_count(inputs, 2, "inputs")
+    targets = finite_floats(targets, 2, "targets")
+    i1, i2 = (x if isinstance(x, Value) else Value(x) for x in inputs)
+    hidden, output = model.layers
+    a_h1, a_h2 = hidden([i1, i2])
+    a_o1, a_o2 = output([a_h1, a_h2])
+    e1, e2 = half_squared_errors([a_o1, a_o2], targets)
+    e_total = e1 + e2
+    # the sigmoid's only child is the weighted sum it squashes: h1 under a_h1, o1 under a_o1
+    h1, h2, o1, o2 = (a.children[0] for a in (a_h1, a_h2, a_o1, a_o2))
+    nodes = dict(zip(INPUT_NAMES, (i1, i2), strict=True))
+    nodes.update(zip(WEIGHT_NAMES, model.parameters(), strict=True))
+    nodes.update(zip(FORWARD_NAMES, (h1, h2, a_h1, a_h2, o1, o2, a_o1, a_o2, e1, e2, e_total), strict=True))
+    for name, node in nodes.items():
+        node.label = name
+    return TeachingNetwork(model, nodes)
+
+
+def _record(network: TeachingNetwork, lr: float, epoch: int) -> EpochRecord:
+    """The network's numbers after `backward()`: its nodes' data and the weights' gradients."""
+    values = {name: network.nodes[name].data for name in (*WEIGHT_NAMES, *FORWARD_NAMES)}
+    values.update(zip(GRADIENT_NAMES, (w.grad for w in network.weights), strict=True))
+    return EpochRecord(lr, epoch, values)
