@@ -1,13 +1,136 @@
-"""`chainrule sweep` (not yet implemented)."""
+"""`chainrule sweep`: train the teaching network at several learning rates; table, CSV, plot."""
+
+from __future__ import annotations
 
 import argparse
-from typing import Any
+import csv
+from collections.abc import Sequence
+from contextlib import ExitStack
+from pathlib import Path
+from typing import IO, Any
+
+from nn._cli_common import CLIError, add_network_arguments, network_values, parse_number
+from nn._spreadsheet import TRACE_NAMES, EpochRecord
+from nn.teaching import DEFAULT_EPOCHS, DEFAULT_LEARNING_RATES, sweep
+
+CSV_HEADER = ("lr", "epoch", *TRACE_NAMES)
 
 
 def add_parser(subcommands: Any) -> None:
-    parser = subcommands.add_parser("sweep", help="(not yet implemented)")
+    parser = subcommands.add_parser(
+        "sweep",
+        help="train the course's 2-2-2 network with SGD at several learning rates",
+        description="Train the course's 2-2-2 network with plain SGD from the same start at each "
+        "learning rate; print E_total before and after training, optionally write the "
+        "per-epoch trace (CSV) and a plot of E_total against epoch (PNG).",
+    )
+    parser.add_argument(
+        "--lr",
+        nargs="+",
+        metavar="LR",
+        default=[repr(lr) for lr in DEFAULT_LEARNING_RATES],
+        help="learning rates (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--epochs", default=str(DEFAULT_EPOCHS), help="number of SGD updates (default: %(default)s)"
+    )
+    add_network_arguments(parser)
+    parser.add_argument("--csv", metavar="PATH", type=Path, help="write the per-epoch trace here")
+    parser.add_argument("--plot", metavar="PATH", type=Path, help="write a PNG of E_total against epoch here")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    return 1
+    learning_rates = [_learning_rate(text) for text in args.lr]
+    epochs = _epochs(args.epochs)
+    inputs, weights, targets = network_values(args)
+    with ExitStack() as files:  # opened first: an unwritable path fails before any work
+        csv_file = files.enter_context(_open_for_writing(args.csv, "w")) if args.csv else None
+        plot_file = files.enter_context(_open_for_writing(args.plot, "wb")) if args.plot else None
+        try:
+            traces = sweep(learning_rates, epochs=epochs, inputs=inputs, weights=weights, targets=targets)
+        except (ValueError, OverflowError) as error:  # e.g. a learning rate so large that training diverges
+            raise CLIError(str(error)) from None
+        print(format_table(traces))
+        if csv_file is not None:
+            write_csv(traces, csv_file)
+            print(f"wrote {args.csv}")
+        if plot_file is not None:
+            write_plot(traces, plot_file)
+            print(f"wrote {args.plot}")
+    return 0
+
+
+def format_table(traces: Sequence[Sequence[EpochRecord]]) -> str:
+    """One aligned row per learning rate: E_total before training, after it, and the change."""
+    updates = traces[0][-1].epoch
+    header = ("lr", "E_total before", f"after {updates} update{'s' * (updates != 1)}", "change")
+    rows = [header]
+    for trace in traces:
+        before, after = trace[0].loss, trace[-1].loss
+        change = f"{(after - before) / before:+.1%}" if before > 0.0 else "-"
+        rows.append((repr(trace[0].lr), _loss(before), _loss(after), change))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    lines = ["  ".join(cell.rjust(width) for cell, width in zip(row, widths, strict=True)) for row in rows]
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    return "\n".join(lines)
+
+
+def write_csv(traces: Sequence[Sequence[EpochRecord]], file: IO[str]) -> None:
+    """One row per (learning rate, epoch); floats written with repr's full precision."""
+    writer = csv.writer(file, lineterminator="\n")
+    writer.writerow(CSV_HEADER)
+    for trace in traces:
+        writer.writerows(record.row() for record in trace)
+
+
+def write_plot(traces: Sequence[Sequence[EpochRecord]], file: IO[bytes]) -> None:
+    """A PNG of E_total against epoch, one line per learning rate."""
+    # matplotlib's object API with the Agg canvas: no pyplot, no global backend switch
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(7.0, 4.5), layout="constrained")
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    for trace in traces:
+        axes.plot([r.epoch for r in trace], [r.loss for r in trace], label=repr(trace[0].lr))
+    axes.set_xlabel("epoch (SGD updates)")
+    axes.set_ylabel("E_total")
+    axes.set_title("The 2-2-2 teaching network: E_total by learning rate")
+    axes.set_xlim(0, max(1, traces[0][-1].epoch))
+    axes.set_ylim(bottom=0.0)
+    axes.grid(alpha=0.3)
+    axes.legend(title="learning rate")
+    figure.savefig(file, format="png", dpi=100)
+
+
+def _loss(x: float) -> str:
+    # fixed decimals line up; tiny errors switch to exponent form rather than print 0.000000
+    return f"{x:.6f}" if x >= 1e-4 or x == 0.0 else f"{x:.3e}"
+
+
+def _learning_rate(text: str) -> float:
+    lr = parse_number(text, "--lr")
+    if lr < 0.0:
+        raise CLIError(f"--lr: learning rates must be >= 0, got {text!r}")
+    return lr
+
+
+def _epochs(text: str) -> int:
+    try:
+        epochs = int(text)
+    except ValueError:
+        raise CLIError(f"--epochs: {text!r} is not a whole number") from None
+    if epochs < 0:
+        raise CLIError(f"--epochs: must be >= 0, got {text!r}")
+    return epochs
+
+
+def _open_for_writing(path: Path, mode: str) -> IO[Any]:
+    """`path` opened for writing, its directory created; CLIError if that fails."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return path.open(mode, newline="" if "b" not in mode else None)  # csv writes its own newlines
+    except OSError as error:
+        raise CLIError(f"cannot write {str(path)!r}: {error.strerror or error}") from None
