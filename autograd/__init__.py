@@ -1,15 +1,21 @@
 """chainrule's scalar autograd engine.
 
-Importing it imports neither hypothesis (see `autograd.strategies`) nor graphviz.
+Importing it imports neither hypothesis (see `autograd.strategies`) nor graphviz nor Pillow:
+`draw`, `backward_frames` and `animate` import them when called.
 """
 
+from autograd.animate import animate, backward_frames
 from autograd.engine import Value, is_grad_enabled, no_grad, scalar_op, topological_order
 from autograd.functional import grad, value_and_grad
 from autograd.gradcheck import GradcheckError, gradcheck, numerical_gradient
+from autograd.graph import draw
 
 __all__ = [
     "GradcheckError",
     "Value",
+    "animate",
+    "backward_frames",
+    "draw",
     "grad",
     "gradcheck",
     "is_grad_enabled",

@@ -76,7 +76,9 @@ def gradcheck(
 def _floats(inputs: Sequence[float | Value]) -> list[float]:
     if isinstance(inputs, (str, bytes)) or not isinstance(inputs, Sequence):
         raise TypeError(f"inputs must be a sequence of numbers or Values, got {inputs!r}")
-    return [x.data if isinstance(x, Value) else _check_number(x, f"inputs[{i}]") for i, x in enumerate(inputs)]
+    return [
+        x.data if isinstance(x, Value) else _check_number(x, f"inputs[{i}]") for i, x in enumerate(inputs)
+    ]
 
 
 def _non_negative(x: float, name: str) -> float:

@@ -21,7 +21,7 @@ from hypothesis.errors import InvalidArgument
 
 from autograd.engine import Value
 
-__all__ = ["Graph", "OPS", "graphs", "values"]
+__all__ = ["OPS", "Graph", "graphs", "values"]
 
 
 def values(
@@ -41,8 +41,12 @@ def values(
     if not isinstance(label, str):
         raise InvalidArgument(f"label={label!r} must be a str")
     floats = st.floats(
-        min_value, max_value, allow_nan=False, allow_infinity=False,
-        exclude_min=exclude_min, exclude_max=exclude_max,
+        min_value,
+        max_value,
+        allow_nan=False,
+        allow_infinity=False,
+        exclude_min=exclude_min,
+        exclude_max=exclude_max,
     )
     return floats.map(lambda x: Value(x, label))
 
@@ -51,11 +55,19 @@ def values(
 Operand = tuple[str, float]
 
 _UNARY: dict[str, Callable[[Value], Value]] = {
-    "neg": operator.neg, "exp": Value.exp, "log": Value.log,
-    "tanh": Value.tanh, "sigmoid": Value.sigmoid, "relu": Value.relu,
+    "neg": operator.neg,
+    "exp": Value.exp,
+    "log": Value.log,
+    "tanh": Value.tanh,
+    "sigmoid": Value.sigmoid,
+    "relu": Value.relu,
 }
 _BINARY: dict[str, Callable[[Value | float, Value | float], Value]] = {
-    "+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv, "**": operator.pow,
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
+    "/": operator.truediv,
+    "**": operator.pow,
 }
 OPS: tuple[str, ...] = (*_BINARY, *_UNARY)
 _BOUND = 100.0  # every node's |data| stays below it, so finite differences stay accurate
@@ -121,7 +133,13 @@ def graphs(
 
 @st.composite
 def _graphs(
-    draw: st.DrawFn, min_leaves: int, max_leaves: int, max_ops: int, ops: tuple[str, ...], lo: float, hi: float
+    draw: st.DrawFn,
+    min_leaves: int,
+    max_leaves: int,
+    max_ops: int,
+    ops: tuple[str, ...],
+    lo: float,
+    hi: float,
 ) -> Graph:
     n_leaves = draw(st.integers(min_leaves, max_leaves))
     inputs = tuple(draw(st.floats(lo, hi)) for _ in range(n_leaves))
@@ -137,7 +155,9 @@ def _graphs(
             if constant_side == "left":  # a positive base for **, so its log is defined
                 args = (("const", draw(st.floats(0.6, 2.0) if op == "**" else st.floats(-2.0, 2.0))), node)
             elif constant_side == "right":  # small exponents for **, so results stay bounded
-                constant = draw(st.sampled_from((-1.0, 0.5, 2.0, 3.0)) if op == "**" else st.floats(-2.0, 2.0))
+                constant = draw(
+                    st.sampled_from((-1.0, 0.5, 2.0, 3.0)) if op == "**" else st.floats(-2.0, 2.0)
+                )
                 args = (node, ("const", constant))
             else:
                 args = (node, other)

@@ -11,7 +11,7 @@ from nn._cli_common import CLIError
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run `chainrule`; returns the exit code (a one-line error and 2 on bad input)."""
-    from nn import _cli_graph, _cli_sweep  # noqa: PLC0415 - keep `import nn` free of CLI code
+    from nn import _cli_graph, _cli_sweep  # here: `import nn` stays free of CLI code
 
     parser = argparse.ArgumentParser(prog="chainrule", description=__doc__)
     subcommands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")

@@ -119,6 +119,6 @@ def test_grad_and_value_and_grad() -> None:
     assert grad(f)(2.0, 0.0) == (0.0, 3.0)
     assert value_and_grad(f)(2.0, 0.0) == (1.0, (0.0, 3.0))
     with pytest.raises(TypeError, match="must return a Value, got float"):
-        grad(lambda x: 1.0)(2.0)
+        grad(lambda x: 1.0)(2.0)  # type: ignore[arg-type, return-value]
     with pytest.raises(TypeError, match="str"):
         grad(f)("2", 1.0)

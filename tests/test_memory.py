@@ -13,7 +13,7 @@ def build_and_train() -> None:
     w = [Value(0.1 * i) for i in range(5)]
     for _ in range(3):
         loss = sum(((wi * 2.0 + 1.0).tanh() * wi.sigmoid() / 3.0) ** 2 for wi in w)
-        loss = softplus(loss + w[0] - w[1] ** Value(2.0)).exp().log().relu()  # type: ignore[operator]
+        loss = softplus(loss + w[0] - w[1] ** Value(2.0)).exp().log().relu()
         loss.backward()
         with no_grad():
             for wi in w:
