@@ -15,7 +15,9 @@ install_python_packages() {
     local stamp="$venv/.installed-from" want
     want=$(sha256sum pyproject.toml | cut -d' ' -f1)
     if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-        "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -e '.[test,bench]'
+        # (the filter drops pip's notes about this machine's unused local package folders)
+        "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -e '.[test,bench]' \
+            2> >(grep -v 'is neither a file nor a directory' >&2)
         echo "$want" >"$stamp"
     fi
 }
