@@ -7,11 +7,14 @@ import csv
 from collections.abc import Sequence
 from contextlib import ExitStack
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from nn._cli_common import CLIError, add_network_arguments, network_values, parse_number
 from nn._spreadsheet import TRACE_NAMES, EpochRecord
 from nn.teaching import DEFAULT_EPOCHS, DEFAULT_LEARNING_RATES, sweep
+
+if TYPE_CHECKING:  # matplotlib is imported only when a plot is asked for: it is slow to import
+    from matplotlib.figure import Figure
 
 CSV_HEADER = ("lr", "epoch", *TRACE_NAMES)
 
@@ -86,7 +89,12 @@ def write_csv(traces: Sequence[Sequence[EpochRecord]], file: IO[str]) -> None:
 
 def write_plot(traces: Sequence[Sequence[EpochRecord]], file: IO[bytes]) -> None:
     """A PNG of E_total against epoch, one line per learning rate."""
-    # matplotlib's object API with the Agg canvas: no pyplot, no global backend switch
+    sweep_figure(traces).savefig(file, format="png", dpi=100)
+
+
+def sweep_figure(traces: Sequence[Sequence[EpochRecord]]) -> Figure:
+    """E_total against epoch, one labelled line per learning rate, on matplotlib's Agg canvas."""
+    # the object API, not pyplot: no global backend switch, no window, nothing left open
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -102,7 +110,7 @@ def write_plot(traces: Sequence[Sequence[EpochRecord]], file: IO[bytes]) -> None
     axes.set_ylim(bottom=0.0)
     axes.grid(alpha=0.3)
     axes.legend(title="learning rate")
-    figure.savefig(file, format="png", dpi=100)
+    return figure
 
 
 def _loss(x: float) -> str:

@@ -66,12 +66,18 @@ class Neuron(Module):
         self.b = Value(0.0) if bias else None
 
     def __call__(self, x: Sequence[Value | float]) -> Value:
+        return self.activate(self.weighted_sum(x))
+
+    def weighted_sum(self, x: Sequence[Value | float]) -> Value:
+        """w1·x1 + w2·x2 + … (+ b): the neuron before its activation."""
         if len(x) != self.nin:
             raise ValueError(f"{self!r} expects {self.nin} inputs, got {len(x)}: {x!r}")
         terms = [wi * xi for wi, xi in zip(self.w, x, strict=True)]
         if self.b is not None:
             terms.append(self.b)
-        weighted_sum = sum(terms[1:], start=terms[0])
+        return sum(terms[1:], start=terms[0])
+
+    def activate(self, weighted_sum: Value) -> Value:
         return ACTIVATIONS[self.activation](weighted_sum)
 
     def parameters(self) -> list[Value]:

@@ -137,13 +137,14 @@ def _forward(model: MLP, inputs: Sequence[float | Value], targets: Sequence[floa
     check_count(inputs, 2, "inputs")
     targets = finite_floats(targets, 2, "targets")
     i1, i2 = (x if isinstance(x, Value) else Value(x) for x in inputs)
-    hidden, output = model.layers
-    a_h1, a_h2 = hidden([i1, i2])
-    a_o1, a_o2 = output([a_h1, a_h2])
+    # layer by layer, each neuron in two steps: its weighted sum (h, o) is a node of the sheet too
+    hidden, output = (layer.neurons for layer in model.layers)
+    h1, h2 = (neuron.weighted_sum([i1, i2]) for neuron in hidden)
+    a_h1, a_h2 = (neuron.activate(h) for neuron, h in zip(hidden, (h1, h2), strict=True))
+    o1, o2 = (neuron.weighted_sum([a_h1, a_h2]) for neuron in output)
+    a_o1, a_o2 = (neuron.activate(o) for neuron, o in zip(output, (o1, o2), strict=True))
     e1, e2 = half_squared_errors([a_o1, a_o2], targets)
     e_total = e1 + e2
-    # the sigmoid's only child is the weighted sum it squashes: h1 under a_h1, o1 under a_o1
-    h1, h2, o1, o2 = (a.children[0] for a in (a_h1, a_h2, a_o1, a_o2))
     nodes = dict(zip(INPUT_NAMES, (i1, i2), strict=True))
     nodes.update(zip(WEIGHT_NAMES, model.parameters(), strict=True))
     nodes.update(zip(FORWARD_NAMES, (h1, h2, a_h1, a_h2, o1, o2, a_o1, a_o2, e1, e2, e_total), strict=True))
