@@ -1,13 +1,115 @@
-"""`chainrule graph` (not yet implemented)."""
+"""`chainrule graph`: the teaching network's computation graph after one forward and backward pass."""
+
+from __future__ import annotations
 
 import argparse
-from typing import Any
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from autograd import Value, animate, draw
+from autograd.graph import pipe
+from nn._cli_common import CLIError, add_network_arguments, network_values
+from nn.teaching import teaching_network
+
+if TYPE_CHECKING:
+    import graphviz
+
+T = TypeVar("T")
+FORMATS = ("svg", "png", "dot")
+SUFFIX_FORMATS = {".svg": "svg", ".png": "png", ".dot": "dot", ".gv": "dot"}
 
 
 def add_parser(subcommands: Any) -> None:
-    parser = subcommands.add_parser("graph", help="(not yet implemented)")
+    parser = subcommands.add_parser(
+        "graph",
+        help="draw the course's 2-2-2 network as a computation graph (Graphviz)",
+        description="Draw the course's 2-2-2 network after one forward and backward pass: every "
+        "node with its data and grad, each op as its own node. SVG and PNG need Graphviz's dot "
+        "(Debian/Ubuntu: apt-get install graphviz); --format dot does not.",
+    )
+    parser.add_argument(
+        "--out",
+        metavar="PATH",
+        type=Path,
+        help="write the picture here (default: standard output, unless --animate is given)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        help="svg, png or dot (DOT source); default: from --out's suffix, else svg",
+    )
+    parser.add_argument(
+        "--highlight",
+        metavar="NAME",
+        help="colour the paths from E_total to this node (e.g. w5) and state the chain rule along them",
+    )
+    parser.add_argument(
+        "--edge-labels",
+        action="store_true",
+        help="label each edge with its local derivative and the gradient it passes back",
+    )
+    parser.add_argument(
+        "--animate",
+        metavar="PATH.gif",
+        type=Path,
+        help="also write the backward pass step by step as an animated GIF",
+    )
+    add_network_arguments(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    return 1
+    inputs, weights, targets = network_values(args)
+    network = teaching_network(inputs, weights, targets)
+    network.loss.backward()
+    highlight = _node(network.nodes, args.highlight) if args.highlight is not None else None
+    fmt = args.format or (SUFFIX_FORMATS.get(args.out.suffix.lower(), "svg") if args.out else "svg")
+    graph = draw(network.loss, edge_labels=args.edge_labels, highlight=highlight)
+    if args.out is not None or args.animate is None:
+        _write(_picture(graph, fmt), args.out)
+    if args.animate is not None:
+        try:
+            frames = _with_dot(lambda: animate(network.loss, args.animate, edge_labels=args.edge_labels))
+        except OSError as error:
+            raise CLIError(f"--animate: cannot write {args.animate}: {error.strerror or error}") from None
+        print(f"wrote {args.animate} ({frames} frames)")
+    return 0
+
+
+def _node(nodes: dict[str, Value], name: str) -> Value:
+    if name not in nodes:
+        raise CLIError(f"--highlight: no node named {name!r}; choose one of {', '.join(nodes)}")
+    return nodes[name]
+
+
+def _picture(graph: graphviz.Digraph, fmt: str) -> bytes:
+    if fmt == "dot":  # DOT source: no `dot` binary needed
+        source: str = graph.source
+        return source.encode()
+    return _with_dot(lambda: pipe(graph, fmt))
+
+
+def _with_dot(render: Callable[[], T]) -> T:
+    """`render()`, with graphviz's errors (e.g. `dot` missing, hint included) as one-line CLIErrors."""
+    import graphviz
+
+    try:
+        return render()
+    except graphviz.ExecutableNotFound as error:
+        raise CLIError(str(error)) from None
+    except graphviz.CalledProcessError as error:
+        raise CLIError(f"Graphviz's dot failed: {error}") from None
+
+
+def _write(picture: bytes, path: Path | None) -> None:
+    if path is None:
+        sys.stdout.buffer.write(picture)
+        sys.stdout.buffer.flush()
+        return
+    try:
+        path.write_bytes(picture)
+    except OSError as error:
+        raise CLIError(f"--out: cannot write {path}: {error.strerror or error}") from None
+    print(f"wrote {path}")

@@ -1,0 +1,86 @@
+"""DOT text pieces shared by the renderers: escaping, numbers, node labels, and piping through `dot`.
+
+Every label is an HTML-like label (``<...>``): user text goes through `html.escape`, which is
+all such labels need (`graphviz.escape` does not escape HTML, and record labels would need
+their own quoting of ``{}|<>"`` and backslashes). graphviz is imported inside functions only.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import graphviz
+
+INSTALL_HINT = "install Graphviz: apt-get install graphviz (Debian/Ubuntu), brew install graphviz (macOS)"
+
+PATH_COLOUR = "#d62728"  # the highlighted chain-rule path
+CURRENT_FILL = "#fff2a8"  # the node backward() is visiting in a frame
+HIDDEN_FILL = "#e6e6e6"  # a grad not known yet in a frame: text drawn in the fill colour
+EDGE_LABEL_COLOUR = "#555555"
+
+
+def number(x: float, precision: int) -> str:
+    """`x` with `precision` significant digits."""
+    return f"{x:.{precision}g}"
+
+
+def text(s: str) -> str:
+    """User text (a label, an op name) made safe inside an HTML-like label."""
+    return html.escape(s, quote=True)
+
+
+def hidden(s: str, colour: str) -> str:
+    """Text that takes its place in the layout but cannot be seen on `colour`."""
+    return f'<font color="{colour}">{s}</font>'
+
+
+def value_label(
+    name: str, data: str, grad: str, *, grad_known: bool = True, border: str = "black", fill: str = ""
+) -> str:
+    """A value node: one row of cells ``name | data … | grad …`` (no name cell when unnamed)."""
+    name_cell = f"<td><b>{text(name)}</b></td>" if name else ""
+    grad_text = f"grad {grad}"
+    if grad_known:
+        fill_attr = f' bgcolor="{fill}"' if fill else ""
+        grad_cell = f"<td{fill_attr}>{grad_text}</td>"
+    else:
+        grad_cell = f'<td bgcolor="{HIDDEN_FILL}">{hidden(grad_text, HIDDEN_FILL)}</td>'
+    return (
+        f'<<table border="0" cellborder="1" cellspacing="0" cellpadding="4" color="{border}">'
+        f"<tr>{name_cell}<td>data {data}</td>{grad_cell}</tr></table>>"
+    )
+
+
+def lines_label(lines: list[str]) -> str:
+    """An HTML-like label of already-escaped lines, each aligned left."""
+    return "<" + "".join(f'{line}<br align="left"/>' for line in lines) + ">"
+
+
+def new_digraph(rankdir: str, title: str = "") -> graphviz.Digraph:
+    """An empty Digraph with the shared look; `title` is an HTML-like label or ""."""
+    import graphviz
+
+    graph = graphviz.Digraph(
+        "computation_graph",
+        graph_attr={"rankdir": rankdir, "nodesep": "0.25", "ranksep": "0.35"},
+        node_attr={"fontname": "Helvetica", "fontsize": "11"},
+        edge_attr={"fontname": "Helvetica", "fontsize": "9", "arrowsize": "0.6"},
+    )
+    if title:
+        graph.attr(label=title, labelloc="t", labeljust="l", fontname="Helvetica", fontsize="12")
+    return graph
+
+
+def pipe(graph: graphviz.Digraph, fmt: str) -> bytes:
+    """`graph` rendered by `dot` to `fmt`; a missing `dot` raises graphviz's
+    `ExecutableNotFound` with `INSTALL_HINT` added to its message."""
+    import graphviz
+
+    try:
+        output: bytes = graph.pipe(format=fmt)
+    except graphviz.ExecutableNotFound as error:
+        error.args = (f"{error.args[0] if error.args else error}; {INSTALL_HINT}",)
+        raise
+    return output

@@ -1,0 +1,114 @@
+"""Backpropagation step by step: `backward_frames(root)` and `animate(root, path)` (a GIF).
+
+One frame per node, in the order `backward()` visits them (reverse topological order).
+A frame shows the grads known so far; the others keep their place but are blank, so every
+frame has the same layout. The grads shown are those one `root.backward()` computes
+(d root / d node), worked out here: neither function reads or changes `.grad`.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from autograd import _dot
+from autograd.engine import Value, topological_order
+from autograd.graph import DEFAULT_MAX_NODES, build, check_options, check_size
+
+if TYPE_CHECKING:
+    import graphviz
+
+
+def backward_frames(
+    root: Value,
+    *,
+    rankdir: str = "LR",
+    precision: int = 4,
+    edge_labels: bool = False,
+    max_nodes: int | None = DEFAULT_MAX_NODES,
+) -> Iterator[graphviz.Digraph]:
+    """One `graphviz.Digraph` per node `backward()` visits, in its order; the visited node
+    is filled and its grad, now final, appears. Options as for `draw` (checked at once)."""
+    check_options(root, rankdir, precision, max_nodes)
+    order = topological_order(root)
+    check_size(len(order), max_nodes)
+    return _frames(root, order, rankdir=rankdir, precision=precision, edge_labels=edge_labels)
+
+
+def _frames(
+    root: Value, order: list[Value], *, rankdir: str, precision: int, edge_labels: bool
+) -> Iterator[graphviz.Digraph]:
+    grads = _backward_grads(root, order)
+    hidden = set(order)
+    for step, node in enumerate(reversed(order), start=1):
+        hidden.discard(node)
+        name = f"grad of {_dot.text(node.label)}" if node.label else "grad"
+        yield build(
+            order,
+            grads=grads,
+            passed_back=True,
+            rankdir=rankdir,
+            precision=precision,
+            edge_labels=edge_labels,
+            hidden=hidden,
+            current=node,
+            title=_dot.lines_label([f"backward step {step} of {len(order)}: {name} known"]),
+        )
+
+
+def animate(
+    root: Value,
+    path: str | os.PathLike[str],
+    *,
+    duration_ms: int = 800,
+    loop: int = 0,
+    rankdir: str = "LR",
+    precision: int = 4,
+    edge_labels: bool = False,
+    max_nodes: int | None = DEFAULT_MAX_NODES,
+) -> int:
+    """Write `backward_frames(root, ...)` to `path` as an animated GIF (Pillow); the last
+    frame stays three times as long. `loop=0` repeats forever. Returns the frame count.
+
+    Needs Graphviz's `dot`: without it, raises graphviz's `ExecutableNotFound`, with a hint.
+    """
+    if isinstance(duration_ms, bool) or not isinstance(duration_ms, int) or duration_ms < 1:
+        raise ValueError(f"duration_ms must be a positive int, got {duration_ms!r}")
+    if isinstance(loop, bool) or not isinstance(loop, int) or loop < 0:
+        raise ValueError(f"loop must be an int ≥ 0, got {loop!r}")
+    from PIL import Image
+
+    frames = backward_frames(
+        root, rankdir=rankdir, precision=precision, edge_labels=edge_labels, max_nodes=max_nodes
+    )
+    images = [Image.open(io.BytesIO(_dot.pipe(frame, "png"))).convert("RGB") for frame in frames]
+    width = max(image.width for image in images)
+    height = max(image.height for image in images)
+    padded = []
+    for image in images:  # same layout in every frame; pad anyway so a GIF never crops one
+        canvas = Image.new("RGB", (width, height), "white")
+        canvas.paste(image, (0, 0))
+        padded.append(canvas)
+    durations = [duration_ms] * (len(padded) - 1) + [3 * duration_ms]
+    padded[0].save(
+        os.fspath(path),
+        format="GIF",
+        save_all=True,
+        append_images=padded[1:],
+        duration=durations,
+        loop=loop,
+        optimize=False,
+    )
+    return len(padded)
+
+
+def _backward_grads(root: Value, order: list[Value]) -> dict[Value, float]:
+    """d root / d node for every node: `backward()`'s loop, on a dict instead of `.grad`."""
+    grads = dict.fromkeys(order, 0.0)
+    grads[root] = 1.0
+    for node in reversed(order):
+        for child, local in zip(node.children, node.local_grads, strict=True):
+            grads[child] += local * grads[node]
+    return grads

@@ -1,0 +1,225 @@
+"""Computation graphs drawn with Graphviz: `draw(root) -> graphviz.Digraph`.
+
+Each value is a box ``name | data | grad``; each op has its own small node between its
+operands and its result; edges run from inputs to the root. graphviz is imported inside
+the functions, so `import autograd` does not import it. The Digraph shows inline in Jupyter
+and renders with its own `.render()` / `.pipe()`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from typing import TYPE_CHECKING
+
+from autograd import _dot
+from autograd._chain import MAX_LISTED_PATHS, ChainRule, Factor, chain_rule
+from autograd.engine import Value, topological_order
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    import graphviz
+
+    _Formatter = Callable[[float], str]
+
+__all__ = ["DEFAULT_MAX_NODES", "INSTALL_HINT", "draw", "pipe"]
+
+INSTALL_HINT = _dot.INSTALL_HINT
+pipe = _dot.pipe  # `graph.pipe(format=...)`, adding INSTALL_HINT when `dot` is missing
+DEFAULT_MAX_NODES = 400
+RANKDIRS = ("LR", "RL", "TB", "BT")
+
+
+def draw(
+    root: Value,
+    *,
+    rankdir: str = "LR",
+    precision: int = 4,
+    edge_labels: bool = False,
+    highlight: Value | None = None,
+    group_neurons: bool = False,
+    max_nodes: int | None = DEFAULT_MAX_NODES,
+) -> graphviz.Digraph:
+    """The graph of `root` as a `graphviz.Digraph` (same graph, same DOT text).
+
+    - `precision`: significant digits of the numbers shown.
+    - `edge_labels`: label each edge child → op with the local derivative ∂out/∂child and,
+      once `root.grad` is non-zero (after `root.backward()`), with the contribution
+      ``local × out.grad`` it passes back: a node's grad is the sum over its outgoing edges.
+    - `highlight`: a node of the graph (usually a leaf such as a weight). Every path from
+      `root` to it is coloured, and the graph's title states the chain rule along them:
+      each path's product of derivatives between named nodes, and their sum.
+    - `group_neurons`: draw each neuron (a tanh/relu/sigmoid node with the unnamed nodes and
+      single-use leaves that only feed it, i.e. its sum, weights and bias) as one box.
+      Cannot be combined with `edge_labels` or `highlight`, which concern single edges.
+    - `max_nodes`: refuse (ValueError) to draw more value boxes than this; `dot` takes
+      minutes on thousands of nodes. None draws everything.
+    """
+    check_options(root, rankdir, precision, max_nodes)
+    order = topological_order(root)
+    if group_neurons:
+        if edge_labels or highlight is not None:
+            raise ValueError("draw: edge_labels and highlight cannot be combined with group_neurons=True")
+        from autograd._neurons import draw_grouped
+
+        return draw_grouped(root, order, rankdir=rankdir, precision=precision, max_nodes=max_nodes)
+    check_size(len(order), max_nodes)
+    chain = None
+    if highlight is not None:
+        if not isinstance(highlight, Value):
+            raise TypeError(f"highlight must be a Value of the graph, got {type(highlight).__name__}")
+        if highlight not in set(order):
+            raise ValueError(f"highlight {highlight!r} is not a node of the graph of {root!r}")
+        chain = chain_rule(root, highlight, order)
+    return build(
+        order,
+        grads={node: node.grad for node in order},
+        passed_back=root.grad != 0.0,
+        rankdir=rankdir,
+        precision=precision,
+        edge_labels=edge_labels,
+        chain=chain,
+    )
+
+
+def build(
+    order: list[Value],
+    *,
+    grads: Mapping[Value, float],
+    passed_back: bool,
+    rankdir: str,
+    precision: int,
+    edge_labels: bool,
+    hidden: Collection[Value] = (),
+    current: Value | None = None,
+    chain: ChainRule | None = None,
+    title: str = "",
+) -> graphviz.Digraph:
+    """The Digraph of `order` (a topological order) showing `grads`.
+
+    Grads of `hidden` nodes keep their place but are blank; `current` is filled; edge
+    contributions are shown when `passed_back`, blank below a hidden node.
+    """
+    if chain is not None:
+        title = _chain_title(chain, precision)
+    graph = _dot.new_digraph(rankdir, title)
+    on_path = chain.on_path if chain is not None else frozenset()
+    ids = {node: f"n{i}" for i, node in enumerate(order)}  # by position: deterministic, unlike id()
+
+    def fmt(x: float) -> str:
+        return _dot.number(x, precision)
+
+    for node in order:
+        graph.node(
+            ids[node],
+            _dot.value_label(
+                node.label,
+                fmt(node.data),
+                fmt(grads[node]),
+                grad_known=node not in hidden,
+                border=_dot.PATH_COLOUR if node in on_path else "black",
+                fill=_dot.CURRENT_FILL if node is current else "",
+            ),
+            shape="plain",
+        )
+        if not node.children:
+            continue
+        op_id = ids[node] + "op"
+        node_on_path = node in on_path and (chain is None or node is not chain.target)
+        graph.node(op_id, f"<{_dot.text(node.op)}>", shape="circle", margin="0.02", fontsize="10")
+        graph.edge(op_id, ids[node], **_path_style(node_on_path))
+        for child, local in zip(node.children, node.local_grads, strict=True):
+            attrs = _path_style(node_on_path and child in on_path)
+            if edge_labels:
+                attrs["label"] = _edge_label(
+                    node, child, local, grads[node], passed_back, node in hidden, fmt
+                )
+                attrs["fontcolor"] = _dot.EDGE_LABEL_COLOUR
+            graph.edge(ids[child], op_id, **attrs)
+    return graph
+
+
+def check_size(count: int, max_nodes: int | None) -> None:
+    if max_nodes is not None and count > max_nodes:
+        raise ValueError(
+            f"draw: the graph has {count} nodes, more than max_nodes={max_nodes}; pass "
+            f"group_neurons=True to draw one box per neuron, or max_nodes={count} (or None) to "
+            "draw every node (dot can take minutes on thousands of nodes)"
+        )
+
+
+def check_options(root: Value, rankdir: str, precision: int, max_nodes: int | None) -> None:
+    if not isinstance(root, Value):
+        raise TypeError(f"root must be a Value, got {type(root).__name__}: {root!r}")
+    if rankdir not in RANKDIRS:
+        raise ValueError(f"rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
+    if isinstance(precision, bool) or not isinstance(precision, int) or not 1 <= precision <= 17:
+        raise ValueError(f"precision must be an int from 1 to 17, got {precision!r}")
+    if max_nodes is not None and (
+        isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1
+    ):
+        raise ValueError(f"max_nodes must be a positive int or None, got {max_nodes!r}")
+
+
+def _path_style(on_path: bool) -> dict[str, str]:
+    return {"color": _dot.PATH_COLOUR, "penwidth": "2"} if on_path else {}
+
+
+def _edge_label(
+    out: Value,
+    child: Value,
+    local: float,
+    out_grad: float,
+    passed_back: bool,
+    out_hidden: bool,
+    fmt: _Formatter,
+) -> str:
+    """``∂out/∂child = local`` and, after backward, ``back local × out.grad``."""
+    if out.label and child.label:
+        derivative = f"∂{_dot.text(out.label)}/∂{_dot.text(child.label)} = {fmt(local)}"
+    else:
+        derivative = f"local {fmt(local)}"
+    lines = [derivative]
+    if passed_back:
+        back = f"back {fmt(local * out_grad)}"
+        lines.append(_dot.hidden(back, "white") if out_hidden else back)
+    return "<" + "<br/>".join(lines) + ">"
+
+
+def _chain_title(chain: ChainRule, precision: int) -> str:
+    """The graph's title: the chain rule to the highlighted node, path by path, then the sum."""
+
+    def fmt(x: float) -> str:
+        return _dot.number(x, precision)
+
+    head = f"∂{_dot.text(chain.root_name)}/∂{_dot.text(chain.target_name)}"
+    if chain.path_count == 1:
+        factors = chain.listed[0]
+        if len(factors) <= 1:  # the root itself, or one factor: nothing to multiply
+            return _dot.lines_label([f"{head} = {fmt(chain.total)}"])
+        lines = [f"{head} = {_symbols(factors)}", f"= {_numbers(factors, fmt)}", f"= {fmt(chain.total)}"]
+        return _dot.lines_label(lines)
+    lines = [f"{head} = the sum over {chain.path_count} paths of the chain-rule products:"]
+    for i, factors in enumerate(chain.listed):
+        product = _product(factors)
+        lead = "   " if i == 0 else "+ "
+        lines.append(f"{lead}{_symbols(factors)} = {_numbers(factors, fmt)} = {fmt(product)}")
+    if chain.path_count > MAX_LISTED_PATHS:
+        lines.append(f"+ {chain.path_count - MAX_LISTED_PATHS} more paths")
+    lines.append(f"= {fmt(chain.total)}")
+    return _dot.lines_label(lines)
+
+
+def _symbols(factors: tuple[Factor, ...]) -> str:
+    return " × ".join(f"∂{_dot.text(f.upper)}/∂{_dot.text(f.lower)}" for f in factors)
+
+
+def _numbers(factors: tuple[Factor, ...], fmt: _Formatter) -> str:
+    return " × ".join(fmt(f.value) for f in factors)
+
+
+def _product(factors: tuple[Factor, ...]) -> float:
+    product = 1.0
+    for factor in factors:
+        product *= factor.value
+    return product
