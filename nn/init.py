@@ -97,27 +97,23 @@ class Normal(Initializer):
 
 
 @dataclass(frozen=True)
-class XavierUniform(Initializer):
-    """Glorot & Bengio (2010): uniform on ±gain·√(6 / (fan_in + fan_out)), for sigmoid and tanh."""
-
+class _Xavier(Initializer, ABC):
     gain: float = 1.0
 
     def __post_init__(self) -> None:
         _non_negative(self.gain, "gain")
+
+
+class XavierUniform(_Xavier):
+    """Glorot & Bengio (2010): uniform on ±gain·√(6 / (fan_in + fan_out)), for sigmoid and tanh."""
 
     def __call__(self, fan_in: int, fan_out: int, rng: random.Random) -> float:
         bound = self.gain * math.sqrt(6.0 / (fan_in + fan_out))
         return rng.uniform(-bound, bound)
 
 
-@dataclass(frozen=True)
-class XavierNormal(Initializer):
+class XavierNormal(_Xavier):
     """Glorot & Bengio (2010): normal with std gain·√(2 / (fan_in + fan_out))."""
-
-    gain: float = 1.0
-
-    def __post_init__(self) -> None:
-        _non_negative(self.gain, "gain")
 
     def __call__(self, fan_in: int, fan_out: int, rng: random.Random) -> float:
         return rng.gauss(0.0, self.gain * math.sqrt(2.0 / (fan_in + fan_out)))
