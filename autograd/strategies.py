@@ -48,7 +48,8 @@ def values(
         exclude_min=exclude_min,
         exclude_max=exclude_max,
     )
-    return floats.map(lambda x: Value(x, label))
+    # built by composition, so a failing example prints as `Value(1.0)` or `Value(1.0, 'w')`
+    return floats.map(Value) if not label else st.builds(Value, floats, st.just(label))
 
 
 # An operand of a step: ("node", index into the nodes so far) or ("const", a number).
