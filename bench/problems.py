@@ -1,0 +1,102 @@
+"""The numbers every engine's workloads share, so their results can be compared to 1e-9."""
+
+import csv
+import itertools
+import random
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
+
+# ---- moons step: micrograd's demo ----
+MOONS_CSV = Path(__file__).resolve().parent / "moons.csv"
+MOONS_SIZES = (2, 16, 16, 1)  # relu hidden layers, linear output
+MOONS_REG = 1e-4  # the weight of the L2 penalty 1e-4·Σp²
+MOONS_WEIGHTS_SEED = 0
+
+
+def moons_data() -> tuple[list[tuple[float, float]], list[float]]:
+    """The 100 points of make_moons(n_samples=100, noise=0.1, random_state=1), labels ±1."""
+    points, labels = [], []
+    with MOONS_CSV.open(newline="") as file:
+        for row in csv.DictReader(file):
+            points.append((float(row["x1"]), float(row["x2"])))
+            labels.append(float(row["y"]))
+    return points, labels
+
+
+def moons_weights(seed: int = MOONS_WEIGHTS_SEED) -> list[float]:
+    """Every parameter of the MLP in `split_layers` order: weights uniform in [-1, 1], biases 0."""
+    rng = random.Random(seed)
+    weights: list[float] = []
+    for nin, nout in itertools.pairwise(MOONS_SIZES):
+        for _ in range(nout):
+            weights.extend(rng.uniform(-1.0, 1.0) for _ in range(nin))
+            weights.append(0.0)
+    return weights
+
+
+def split_layers(params: Sequence[T]) -> list[list[tuple[list[T], T]]]:
+    """The flat parameter list as layers of neurons, each neuron (its weights, its bias)."""
+    layers, i = [], 0
+    for nin, nout in itertools.pairwise(MOONS_SIZES):
+        layer = []
+        for _ in range(nout):
+            layer.append((list(params[i : i + nin]), params[i + nin]))
+            i += nin + 1
+        layers.append(layer)
+    if i != len(params):
+        raise ValueError(f"expected {i} parameters for sizes {MOONS_SIZES}, got {len(params)}")
+    return layers
+
+
+def moons_lr(step: int) -> float:
+    """The demo's learning-rate schedule for its 100 steps, then held at its last value.
+
+    (Continued, the demo's schedule turns negative at step 112 and training diverges.)
+    """
+    return 1.0 - 0.9 * min(step, 100) / 100
+
+
+# ---- seed sweep: the course's 2-2-2 sigmoid network, no biases ----
+SWEEP_LRS = (0.1, 0.2, 0.5, 0.8, 1.0, 2.0)
+SWEEP_EPOCHS = 45
+TEACHING_INPUTS = (0.05, 0.1)
+TEACHING_TARGETS = (0.01, 0.99)
+TEACHING_WEIGHTS = (0.15, 0.2, 0.25, 0.3, 0.4, 0.45, 0.5, 0.55)
+
+# ---- deep chain: x ← x·1.0001 + 0.0001, two op nodes per step ----
+CHAIN_X0 = 0.5
+CHAIN_MUL = 1.0001
+CHAIN_ADD = 0.0001
+CHAIN_OPS_PER_STEP = 2
+
+# ---- wide sum: Σ a_i·b_i ----
+WIDE_SEED = 1
+
+
+def wide_operands(n: int, seed: int = WIDE_SEED) -> tuple[list[float], list[float]]:
+    rng = random.Random(seed)
+    return [rng.uniform(-1.0, 1.0) for _ in range(n)], [rng.uniform(-1.0, 1.0) for _ in range(n)]
+
+
+def pairwise_sum(terms: list[T], add: Callable[[T, T], T]) -> T:
+    """Σ terms as a balanced tree of `add`s, the same tree for every engine.
+
+    A tree keeps the graph wide and shallow (depth log₂ n): Python's `sum` would make it
+    a chain of n additions, i.e. the deep-chain workload again.
+    """
+    if not terms:
+        raise ValueError("pairwise_sum needs at least one term")
+    while len(terms) > 1:
+        paired = [add(terms[i], terms[i + 1]) for i in range(0, len(terms) - 1, 2)]
+        if len(terms) % 2:
+            paired.append(terms[-1])
+        terms = paired
+    return terms[0]
+
+
+def checksum(grads: Sequence[float]) -> float:
+    """Σ (i + 1)·g_i: one number that changes if any gradient moves or two swap."""
+    return sum((i + 1) * g for i, g in enumerate(grads))
