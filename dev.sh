@@ -45,6 +45,7 @@ test)
     ruff format --check .
     mypy
     pytest -q -p no:cacheprovider --nbmake
+    python bench/run.py --quick
     ;;
 *)
     echo "usage: bash dev.sh demo|test" >&2
