@@ -14,7 +14,10 @@ class CLIError(Exception):
 
 def add_network_arguments(parser: argparse.ArgumentParser) -> None:
     """--inputs, --weights and --targets of the teaching network (defaults: the course's)."""
-    group = parser.add_argument_group("the teaching network (defaults: the course's spreadsheet)")
+    group = parser.add_argument_group(
+        "the teaching network (defaults: the course's spreadsheet)",
+        "Comma-separated numbers; when the first is negative, join it with '=': --weights=-0.5,...",
+    )
     group.add_argument("--inputs", metavar="I1,I2", help=f"default {_joined(DEFAULT_INPUTS)}")
     group.add_argument("--weights", metavar="W1,...,W8", help=f"default {_joined(DEFAULT_WEIGHTS)}")
     group.add_argument("--targets", metavar="T1,T2", help=f"default {_joined(DEFAULT_TARGETS)}")

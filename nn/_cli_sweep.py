@@ -32,7 +32,7 @@ def add_parser(subcommands: Any) -> None:
         nargs="+",
         metavar="LR",
         default=[repr(lr) for lr in DEFAULT_LEARNING_RATES],
-        help="learning rates (default: %(default)s)",
+        help=f"learning rates (default: {' '.join(map(repr, DEFAULT_LEARNING_RATES))})",
     )
     parser.add_argument(
         "--epochs", default=str(DEFAULT_EPOCHS), help="number of SGD updates (default: %(default)s)"
@@ -48,11 +48,11 @@ def run(args: argparse.Namespace) -> int:
     epochs = _epochs(args.epochs)
     inputs, weights, targets = network_values(args)
     with ExitStack() as files:  # opened first: an unwritable path fails before any work
-        csv_file = files.enter_context(_open_for_writing(args.csv, "w")) if args.csv else None
-        plot_file = files.enter_context(_open_for_writing(args.plot, "wb")) if args.plot else None
+        csv_file = files.enter_context(_open_for_writing(args.csv, "w")) if args.csv is not None else None
+        plot_file = files.enter_context(_open_for_writing(args.plot, "wb")) if args.plot is not None else None
         try:
             traces = sweep(learning_rates, epochs=epochs, inputs=inputs, weights=weights, targets=targets)
-        except (ValueError, OverflowError) as error:  # e.g. a learning rate so large that training diverges
+        except (ValueError, OverflowError) as error:  # a node or an update overflowing, say
             raise CLIError(str(error)) from None
         print(format_table(traces))
         if csv_file is not None:

@@ -158,3 +158,10 @@ def test_installed_script(tmp_path: Path) -> None:
     assert bad.returncode == 2
     assert bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr
     assert "--weights: expected 8 comma-separated numbers" in bad.stderr
+
+
+def test_a_negative_first_number_joined_with_equals(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sweep", "--lr", "1", "--epochs", "1", "--weights=-0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8"]) == 0
+    weights = (-0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+    expected = closed_form.train(1.0, epochs=1, weights=weights)[-1].loss
+    assert f"{expected:.6f}" in capsys.readouterr().out
