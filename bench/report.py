@@ -21,6 +21,7 @@ class Measurements:
     runs: dict[str, dict[str, list[dict[str, Any]]]]
     missing: list[str]
     quick: bool
+    engine: str = "unknown"
     seconds: float = 0.0
     worst_difference: dict[str, float] = field(default_factory=dict)
 
@@ -98,7 +99,8 @@ def _machine() -> str:
 def _header(jobs: list[Job], m: Measurements) -> str:
     repeats = sorted({job.repeats for job in jobs if job.workload in TIMED})
     lines = [
-        f"{'Quick' if m.quick else 'Full'} run on {_machine()}; took {m.seconds:.0f} s.",
+        f"{'Quick' if m.quick else 'Full'} run of chainrule at commit {m.engine} on {_machine()};"
+        f" took {m.seconds:.0f} s.",
         f"Times are medians of {' or '.join(map(str, repeats))} run(s), each in a fresh process,"
         " engines taking turns; a moons step is the mean of consecutive steps;"
         " the GC is on unless a column says otherwise.",

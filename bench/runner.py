@@ -105,6 +105,22 @@ def _measure(job: Job, column: Column, repeat: int) -> dict[str, Any]:
     return out
 
 
+def engine_version() -> str:
+    """The commit the engine was measured at, marked when autograd/ has uncommitted changes."""
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        )
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "autograd"], cwd=ROOT, capture_output=True, text=True
+        )
+    except OSError:
+        return "unknown"
+    if commit.returncode != 0:
+        return "unknown"
+    return commit.stdout.strip() + (" with uncommitted changes to autograd/" if dirty.stdout.strip() else "")
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="bench/run.py",
@@ -121,7 +137,10 @@ def main(argv: list[str]) -> int:
     jobs = quick_plan() if args.quick else full_plan()
     missing = sorted({c.engine for job in jobs for c in job.columns if not available(c.engine)})
     measurements = Measurements(
-        runs=defaultdict(lambda: defaultdict(list)), missing=missing, quick=args.quick
+        runs=defaultdict(lambda: defaultdict(list)),
+        missing=missing,
+        quick=args.quick,
+        engine=engine_version(),
     )
     print(f"bench: {'quick' if args.quick else 'full'} run; progress on stderr", file=sys.stderr)
     start = time.perf_counter()
