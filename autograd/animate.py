@@ -44,7 +44,6 @@ def _frames(
     hidden = set(order)
     for step, node in enumerate(reversed(order), start=1):
         hidden.discard(node)
-        name = f"grad of {_dot.text(node.label)}" if node.label else "grad"
         yield build(
             order,
             grads=grads,
@@ -54,7 +53,7 @@ def _frames(
             edge_labels=edge_labels,
             hidden=hidden,
             current=node,
-            title=_dot.lines_label([f"backward step {step} of {len(order)}: {name} known"]),
+            title=_dot.lines_label([f"backward step {step} of {len(order)}"]),  # same width every step
         )
 
 
@@ -86,11 +85,17 @@ def animate(
     images = [Image.open(io.BytesIO(_dot.pipe(frame, "png"))).convert("RGB") for frame in frames]
     width = max(image.width for image in images)
     height = max(image.height for image in images)
+    # One palette for all frames, from the first (blank grads) and the last (all grads) side
+    # by side: GIF needs ≤ 256 colours, and quantizing each frame on its own takes 20× longer.
+    both = Image.new("RGB", (2 * width, height), "white")
+    both.paste(images[0], (0, 0))
+    both.paste(images[-1], (width, 0))
+    palette = both.quantize(colors=256, method=Image.Quantize.FASTOCTREE)
     padded = []
     for image in images:  # same layout in every frame; pad anyway so a GIF never crops one
         canvas = Image.new("RGB", (width, height), "white")
         canvas.paste(image, (0, 0))
-        padded.append(canvas)
+        padded.append(canvas.quantize(palette=palette, dither=Image.Dither.NONE))
     durations = [duration_ms] * (len(padded) - 1) + [3 * duration_ms]
     padded[0].save(
         os.fspath(path),

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     _Formatter = Callable[[float], str]
 
-__all__ = ["DEFAULT_MAX_NODES", "INSTALL_HINT", "draw", "pipe"]
+__all__ = ["DEFAULT_MAX_NODES", "INSTALL_HINT", "RANKDIRS", "draw", "pipe"]
 
 INSTALL_HINT = _dot.INSTALL_HINT
 pipe = _dot.pipe  # `graph.pipe(format=...)`, adding INSTALL_HINT when `dot` is missing
@@ -203,7 +203,8 @@ def _chain_title(chain: ChainRule, precision: int) -> str:
     for i, factors in enumerate(chain.listed):
         product = _product(factors)
         lead = "   " if i == 0 else "+ "
-        lines.append(f"{lead}{_symbols(factors)} = {_numbers(factors, fmt)} = {fmt(product)}")
+        numbers = f" = {_numbers(factors, fmt)}" if len(factors) > 1 else ""
+        lines.append(f"{lead}{_symbols(factors)}{numbers} = {fmt(product)}")
     if chain.path_count > MAX_LISTED_PATHS:
         lines.append(f"+ {chain.path_count - MAX_LISTED_PATHS} more paths")
     lines.append(f"= {fmt(chain.total)}")

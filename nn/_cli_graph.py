@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from autograd import Value, animate, draw
-from autograd.graph import pipe
+from autograd.graph import RANKDIRS, pipe
 from nn._cli_common import CLIError, add_network_arguments, network_values
 from nn.teaching import teaching_network
 
@@ -51,6 +51,12 @@ def add_parser(subcommands: Any) -> None:
         help="label each edge with its local derivative and the gradient it passes back",
     )
     parser.add_argument(
+        "--rankdir",
+        choices=RANKDIRS,
+        default="TB",
+        help="layout direction: TB (top to bottom, the default), LR, BT or RL",
+    )
+    parser.add_argument(
         "--animate",
         metavar="PATH.gif",
         type=Path,
@@ -66,12 +72,17 @@ def run(args: argparse.Namespace) -> int:
     network.loss.backward()
     highlight = _node(network.nodes, args.highlight) if args.highlight is not None else None
     fmt = args.format or (SUFFIX_FORMATS.get(args.out.suffix.lower(), "svg") if args.out else "svg")
-    graph = draw(network.loss, edge_labels=args.edge_labels, highlight=highlight)
+    graph = draw(network.loss, rankdir=args.rankdir, edge_labels=args.edge_labels, highlight=highlight)
     if args.out is not None or args.animate is None:
         _write(_picture(graph, fmt), args.out)
     if args.animate is not None:
         try:
-            frames = _with_dot(lambda: animate(network.loss, args.animate, edge_labels=args.edge_labels))
+            args.animate.parent.mkdir(parents=True, exist_ok=True)
+            frames = _with_dot(
+                lambda: animate(
+                    network.loss, args.animate, rankdir=args.rankdir, edge_labels=args.edge_labels
+                )
+            )
         except OSError as error:
             raise CLIError(f"--animate: cannot write {args.animate}: {error.strerror or error}") from None
         print(f"wrote {args.animate} ({frames} frames)")
@@ -109,6 +120,7 @@ def _write(picture: bytes, path: Path | None) -> None:
         sys.stdout.buffer.flush()
         return
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(picture)
     except OSError as error:
         raise CLIError(f"--out: cannot write {path}: {error.strerror or error}") from None

@@ -1,0 +1,91 @@
+"""`chainrule graph` through its real entry points; nothing here needs Graphviz's `dot`."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from autograd.graph import INSTALL_HINT
+from nn.cli import main
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+README_PICTURE = ["graph", "--highlight", "w5", "--edge-labels"]  # the README's picture
+
+
+def test_dot_format_to_standard_output(capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+    assert main(["graph", "--format", "dot"]) == 0
+    source = capsysbinary.readouterr().out.decode()
+    assert source.startswith("digraph computation_graph {")
+    for name in ("i1", "w5", "a_h1", "E_total"):
+        assert f"<b>{name}</b>" in source
+    assert "rankdir=TB" in source
+
+
+def test_network_options_change_the_numbers(capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+    assert main(["graph", "--format", "dot", "--weights", "0,0,0,0,0,0,0,0"]) == 0
+    source = capsysbinary.readouterr().out.decode()
+    assert re.search(r"<b>a_o1</b></td><td>data 0.5<", source)  # σ(0)
+
+
+def test_committed_dot_source_is_up_to_date(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "teaching-network.gv"
+    assert main([*README_PICTURE, "--out", str(out)]) == 0
+    assert capsys.readouterr().out == f"wrote {out}\n"
+    committed = DOCS / "teaching-network.gv"
+    assert out.read_text() == committed.read_text(), (
+        "regenerate: chainrule graph --highlight w5 --edge-labels --out docs/teaching-network.gv (and .svg)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--highlight", "w9"], "--highlight: no node named 'w9'; choose one of i1, i2, w1"),
+        (["--format", "dot", "--out", "README.md/g.gv"], "--out: cannot write README.md/g.gv"),
+        (["--animate", "README.md/b.gif"], "--animate: cannot write README.md/b.gif"),
+        (["--weights", "1,2"], "--weights: expected 8 comma-separated numbers"),
+        (["--inputs", "0.1,nan"], "--inputs: 'nan' is not a finite number"),
+    ],
+)
+def test_bad_arguments_give_one_line_and_exit_2(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(DOCS.parent)  # README.md/… : under a file, so never writable
+    assert main(["graph", *argv]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"chainrule graph: error: {message}")
+    assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize("argv", [["--out", "g.svg"], ["--format", "png"], ["--animate", "b.gif"]])
+def test_without_dot_rendering_ends_with_the_install_hint(
+    argv: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PATH", "")
+    assert main(["graph", *argv]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.rstrip().endswith(INSTALL_HINT)
+    assert list(tmp_path.iterdir()) == []  # nothing half-written
+
+
+def test_without_dot_the_dot_format_still_works(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", "")
+    out = tmp_path / "new directory" / "g.dot"  # missing directories are created
+    assert main(["graph", "--out", str(out)]) == 0  # the format from the suffix
+    assert out.read_text().startswith("digraph")
+
+
+def test_installed_console_script() -> None:
+    chainrule = shutil.which("chainrule", path=str(Path(sys.executable).parent))
+    assert chainrule is not None
+    done = subprocess.run([chainrule, "graph", "--format", "dot"], capture_output=True, text=True, check=True)
+    assert "<b>E_total</b>" in done.stdout
+    failed = subprocess.run([chainrule, "graph", "--highlight", "nope"], capture_output=True, text=True)
+    assert failed.returncode == 2
+    assert failed.stderr.count("\n") == 1 and "Traceback" not in failed.stderr
