@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
+from pathlib import Path
 
 from nn._spreadsheet import DEFAULT_INPUTS, DEFAULT_TARGETS, DEFAULT_WEIGHTS
 
@@ -57,3 +59,29 @@ def _numbers(text: str, count: int, option: str, metavar: str) -> tuple[float, .
 
 def _joined(numbers: tuple[float, ...]) -> str:
     return ",".join(map(repr, numbers))
+
+
+def check_writable(path: Path, option: str) -> None:
+    """Fail early, before any work, if `path` cannot be written (its directory is created)."""
+    _write_atomically(path, None, option)
+
+
+def write_output(path: Path, data: bytes, option: str) -> None:
+    """Write `data` to `path` in full or not at all: a file already there is replaced only
+    once the new one is complete. A CLIError naming `option` if it cannot be written."""
+    _write_atomically(path, data, option)
+
+
+def _write_atomically(path: Path, data: bytes | None, option: str) -> None:
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_bytes(data or b"")
+        if data is None:
+            partial.unlink()
+        else:
+            partial.replace(path)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+        raise CLIError(f"{option}: cannot write {str(path)!r}: {error.strerror or error}") from None

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from autograd import Value, animate, draw
 from autograd.graph import RANKDIRS, pipe
-from nn._cli_common import CLIError, add_network_arguments, network_values
+from nn._cli_common import CLIError, add_network_arguments, network_values, write_output
 from nn.teaching import teaching_network
 
 if TYPE_CHECKING:
@@ -119,9 +119,5 @@ def _write(picture: bytes, path: Path | None) -> None:
         sys.stdout.buffer.write(picture)
         sys.stdout.buffer.flush()
         return
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(picture)
-    except OSError as error:
-        raise CLIError(f"--out: cannot write {path}: {error.strerror or error}") from None
+    write_output(path, picture, "--out")
     print(f"wrote {path}")

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 from collections.abc import Sequence
-from contextlib import ExitStack
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from nn._cli_common import CLIError, add_network_arguments, network_values, parse_number
+from nn._cli_common import (
+    CLIError,
+    add_network_arguments,
+    check_writable,
+    network_values,
+    parse_number,
+    write_output,
+)
 from nn._spreadsheet import TRACE_NAMES, EpochRecord
 from nn.teaching import DEFAULT_EPOCHS, DEFAULT_LEARNING_RATES, sweep
 
@@ -47,20 +54,24 @@ def run(args: argparse.Namespace) -> int:
     learning_rates = [_learning_rate(text) for text in args.lr]
     epochs = _epochs(args.epochs)
     inputs, weights, targets = network_values(args)
-    with ExitStack() as files:  # opened first: an unwritable path fails before any work
-        csv_file = files.enter_context(_open_for_writing(args.csv, "w")) if args.csv is not None else None
-        plot_file = files.enter_context(_open_for_writing(args.plot, "wb")) if args.plot is not None else None
-        try:
-            traces = sweep(learning_rates, epochs=epochs, inputs=inputs, weights=weights, targets=targets)
-        except (ValueError, OverflowError) as error:  # a node or an update overflowing, say
-            raise CLIError(str(error)) from None
-        print(format_table(traces))
-        if csv_file is not None:
-            write_csv(traces, csv_file)
-            print(f"wrote {args.csv}")
-        if plot_file is not None:
-            write_plot(traces, plot_file)
-            print(f"wrote {args.plot}")
+    for path, option in ((args.csv, "--csv"), (args.plot, "--plot")):
+        if path is not None:
+            check_writable(path, option)
+    try:
+        traces = sweep(learning_rates, epochs=epochs, inputs=inputs, weights=weights, targets=targets)
+    except (ValueError, OverflowError) as error:  # a node or an update overflowing, say
+        raise CLIError(str(error)) from None
+    print(format_table(traces))
+    if args.csv is not None:
+        text = io.StringIO()
+        write_csv(traces, text)
+        write_output(args.csv, text.getvalue().encode(), "--csv")
+        print(f"wrote {args.csv}")
+    if args.plot is not None:
+        png = io.BytesIO()
+        write_plot(traces, png)
+        write_output(args.plot, png.getvalue(), "--plot")
+        print(f"wrote {args.plot}")
     return 0
 
 
@@ -133,12 +144,3 @@ def _epochs(text: str) -> int:
     if epochs < 0:
         raise CLIError(f"--epochs: must be >= 0, got {text!r}")
     return epochs
-
-
-def _open_for_writing(path: Path, mode: str) -> IO[Any]:
-    """`path` opened for writing, its directory created; CLIError if that fails."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return path.open(mode, newline="" if "b" not in mode else None)  # csv writes its own newlines
-    except OSError as error:
-        raise CLIError(f"cannot write {str(path)!r}: {error.strerror or error}") from None

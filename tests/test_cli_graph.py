@@ -46,7 +46,7 @@ def test_committed_dot_source_is_up_to_date(tmp_path: Path, capsys: pytest.Captu
     ("argv", "message"),
     [
         (["--highlight", "w9"], "--highlight: no node named 'w9'; choose one of i1, i2, w1"),
-        (["--format", "dot", "--out", "README.md/g.gv"], "--out: cannot write README.md/g.gv"),
+        (["--format", "dot", "--out", "README.md/g.gv"], "--out: cannot write 'README.md/g.gv'"),
         (["--animate", "README.md/b.gif"], "--animate: cannot write README.md/b.gif"),
         (["--weights", "1,2"], "--weights: expected 8 comma-separated numbers"),
         (["--inputs", "0.1,nan"], "--inputs: 'nan' is not a finite number"),

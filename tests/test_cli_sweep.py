@@ -137,7 +137,7 @@ def test_unwritable_path_is_one_line_before_any_work(
     out, err = capsys.readouterr()
     assert out == ""
     assert err.count("\n") == 1
-    assert err.startswith(f"chainrule sweep: error: cannot write '{blocker / 'out'}'")
+    assert err.startswith(f"chainrule sweep: error: {option}: cannot write '{blocker / 'out'}'")
 
 
 def test_installed_script(tmp_path: Path) -> None:
@@ -165,3 +165,17 @@ def test_a_negative_first_number_joined_with_equals(capsys: pytest.CaptureFixtur
     weights = (-0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
     expected = closed_form.train(1.0, epochs=1, weights=weights)[-1].loss
     assert f"{expected:.6f}" in capsys.readouterr().out
+
+
+def test_a_failing_run_keeps_the_files_it_would_have_replaced(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    csv_path, png_path = tmp_path / "sweep.csv", tmp_path / "sweep.png"
+    csv_path.write_text("earlier results\n")
+    png_path.write_bytes(b"earlier plot")
+    overflowing = ["--inputs", "1e308,1e308", "--weights", "10,1,1,1,1,1,1,1"]
+    assert main(["sweep", *overflowing, "--csv", str(csv_path), "--plot", str(png_path)]) == 2
+    assert capsys.readouterr().err.count("\n") == 1
+    assert csv_path.read_text() == "earlier results\n"
+    assert png_path.read_bytes() == b"earlier plot"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sweep.csv", "sweep.png"]  # no partial files
