@@ -11,8 +11,8 @@ import pytest
 from PIL import Image
 
 from nn import closed_form
-from nn._cli_sweep import sweep_figure
 from nn.cli import main
+from nn.report import sweep_figure
 from nn.teaching import DEFAULT_LEARNING_RATES, sweep
 
 HEADER = (
