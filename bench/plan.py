@@ -22,7 +22,7 @@ CHAINRULE = Column("chainrule", "chainrule", "chainrule")
 MICROGRAD = Column("micrograd", "micrograd", "micrograd")
 MICROGRAD_GC_OFF = Column("micrograd-gc-off", "micrograd, GC off", "micrograd", gc=False)
 MICROGRAD_DEEP = Column(
-    "micrograd-deep", "micrograd, recursion limit raised", "micrograd", recursion_limit=DEEP_RECURSION_LIMIT
+    "micrograd-deep", "micrograd, limit raised", "micrograd", recursion_limit=DEEP_RECURSION_LIMIT
 )
 TORCH = Column("torch", "torch 0-d", "torch")
 FLOOR = Column("floor", "floor", "floor")

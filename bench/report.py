@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from typing import Any
 
-from bench.plan import COLUMNS, MEMORY_STEPS, Job, size
+from bench.plan import CAP_MB, COLUMNS, MEMORY_STEPS, Job, size
 
 TIMED = ("moons", "sweep", "chain", "wide")
 MIB = 2**20
@@ -198,7 +198,8 @@ def _rss(run: dict[str, Any] | None) -> str:
     if run is None or "first_rss" not in run:
         return "—"
     mb = [run[k] / MIB for k in ("first_rss", "middle_rss", "last_rss")]
-    return f"{mb[0]:.1f} → {mb[1]:.1f} → {mb[2]:.1f} MiB, {run['steps']} steps"
+    capped = f" (stopped at +{CAP_MB:,} MiB)" if run.get("capped") else ""
+    return f"{mb[0]:.1f} → {mb[1]:.1f} → {mb[2]:.1f} MiB, {run['steps']} steps{capped}"
 
 
 def _targets(jobs: list[Job], m: Measurements) -> Table:

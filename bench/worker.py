@@ -154,7 +154,13 @@ def memory_steps(w: Workloads, spec: dict[str, Any]) -> dict[str, Any]:
         rss.append(rss_bytes() or 0)
         if rss[-1] - rss[0] > spec["cap_mb"] * 2**20:
             break
-    return {"first_rss": rss[0], "middle_rss": rss[len(rss) // 2], "last_rss": rss[-1], "steps": len(rss)}
+    return {
+        "first_rss": rss[0],
+        "middle_rss": rss[len(rss) // 2],
+        "last_rss": rss[-1],
+        "steps": len(rss),
+        "capped": len(rss) < spec["steps"],
+    }
 
 
 MEASUREMENTS = {
