@@ -36,6 +36,8 @@ def _check_number(x: object, where: str) -> float:
 
 def _constant(x: object) -> float | None:
     """A plain-number operand as a float, or None when the type is not ours to handle."""
+    if type(x) is float and x - x == 0.0:  # the common case, a finite float, in one test
+        return x
     if isinstance(x, bool) or not isinstance(x, (int, float)):
         return None
     return _check_number(x, "a constant operand")
@@ -119,7 +121,7 @@ class Value:
             b = other.data
             if b == 0.0:
                 raise ZeroDivisionError(f"/: division of {self.data!r} by a zero Value")
-            return _node(self.data / b, "/", self, 1.0 / b, other, -self.data / (b * b))
+            return _node(self.data / b, "/", self, 1.0 / b, other, -(self.data / b) / b)
         c = _constant(other)
         if c is None:
             return NotImplemented
@@ -134,7 +136,7 @@ class Value:
         b = self.data
         if b == 0.0:
             raise ZeroDivisionError(f"/: division of {c!r} by a zero Value")
-        return _node(c / b, "/", self, -c / (b * b))
+        return _node(c / b, "/", self, -(c / b) / b)
 
     def __pow__(self, other: Operand) -> Value:
         a = self.data
@@ -218,13 +220,19 @@ class Value:
             node.grad = 0.0
 
     def backward(self) -> None:
-        """Add d(self)/d(node) to `node.grad` for every node of the graph, self included."""
+        """Add d(self)/d(node) to `node.grad` for every node of the graph, self included.
+
+        A gradient that overflows to inf (or becomes nan) raises OverflowError naming the
+        node it reached, where PyTorch would carry inf or nan on silently.
+        """
         order = topological_order(self)
         for node in order:  # a per-call accumulator: repeated calls add each term once
             node._pending = 0.0
         self._pending = 1.0
         for node in reversed(order):
             g = node._pending
+            if g - g != 0.0:  # inf or nan: an exploding gradient is an error, not a number
+                raise OverflowError(f"backward: the gradient reaching {node!r} is {g!r}")
             node.grad += g
             child = node._child0
             if child is not None:  # the chain rule: child.grad += local * node.grad

@@ -105,3 +105,18 @@ def test_scalar_op_checks_its_arguments_and_results() -> None:
     bad = scalar_op("bad", lambda x: math.nan, lambda x: 1.0)
     with pytest.raises(ValueError, match="bad: function returned nan"):
         bad(Value(1.0))
+
+
+def test_a_tiny_divisor_is_not_a_division_by_zero() -> None:
+    x = Value(1e-200)
+    assert (1.0 / x).data == 1e200 and (Value(1.0) / x).data == 1e200  # b² underflows; b does not
+
+
+@pytest.mark.parametrize("make", [lambda x: 1.0 / x, lambda x: Value(2.0) / x, lambda x: x * 1e200 * 1e200])
+def test_an_exploding_gradient_is_an_error_not_inf(make) -> None:
+    x = Value(1e-200, "x")
+    y = make(x)  # finite data, gradient beyond the float range
+    with pytest.raises(
+        OverflowError, match=r"backward: the gradient reaching Value\(data=1e-200.*label='x'\) is -?inf"
+    ):
+        y.backward()
