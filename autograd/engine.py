@@ -257,7 +257,7 @@ def _node(
     data: float, op: str, child0: Value, local0: float, child1: Value | None = None, local1: float = 0.0
 ) -> Value:
     """A result node; its data is already checked by the op. Records no graph under no_grad."""
-    if not math.isfinite(data):  # float + and * overflow to inf silently: say so instead
+    if data - data != 0.0:  # inf or nan: float + and * overflow silently; say so instead
         raise OverflowError(f"{op}: result {data!r} is not finite")
     out = _new_value(Value)  # skips __init__'s checks: ops build thousands of nodes a step
     out.data = data
@@ -265,7 +265,10 @@ def _node(
     out.label = ""
     if _grad_enabled:
         out.op = op
-        out._child0, out._local0, out._child1, out._local1 = child0, local0, child1, local1
+        out._child0 = child0
+        out._local0 = local0
+        out._child1 = child1
+        out._local1 = local1
     else:
         out.op = ""
         out._child0 = out._child1 = None
