@@ -205,9 +205,6 @@ class Value:
     def __rmul__(self, other: Number) -> Value:  # other * self
         return self * other
 
-    def __float__(self) -> float:
-        return self.data
-
     # ---- the graph ----
 
     def detach(self) -> Value:
@@ -324,11 +321,16 @@ def scalar_op(name: str, f: Callable[..., float], *derivatives: Callable[..., fl
             raise TypeError(f"{name}: takes {len(derivatives)} argument(s), got {len(args)}")
         xs = [a.data if isinstance(a, Value) else _check_number(a, f"{name} argument") for a in args]
         out = _finite_float(f(*xs), f"{name}: function", xs)
-        edges = [(a, _finite_float(df(*xs), f"{name}: derivative", xs)) for a, df in zip(args, derivatives)]
-        value_edges = [edge for edge in edges if isinstance(edge[0], Value)]
-        if not value_edges:
+        edges = [
+            (a, _finite_float(df(*xs), f"{name}: derivative", xs))
+            for a, df in zip(args, derivatives)
+            if isinstance(a, Value)
+        ]
+        if not edges:  # plain numbers only: a constant
             return Value(out)
-        return _node(out, name, *(item for edge in value_edges for item in edge))  # type: ignore[arg-type]
+        child0, local0 = edges[0]
+        child1, local1 = edges[1] if len(edges) == 2 else (None, 0.0)
+        return _node(out, name, child0, local0, child1, local1)
 
     op.__name__ = op.__qualname__ = name
     return op

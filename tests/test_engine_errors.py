@@ -120,3 +120,8 @@ def test_an_exploding_gradient_is_an_error_not_inf(make) -> None:
         OverflowError, match=r"backward: the gradient reaching Value\(data=1e-200.*label='x'\) is -?inf"
     ):
         y.backward()
+
+
+def test_math_functions_refuse_a_value_instead_of_silently_dropping_the_graph() -> None:
+    with pytest.raises(TypeError):
+        math.tanh(Value(1.0))  # type: ignore[arg-type]  # use Value(1.0).tanh()

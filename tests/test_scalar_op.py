@@ -31,3 +31,14 @@ def test_plain_number_arguments_are_not_children() -> None:
 
 def test_the_op_has_its_name() -> None:
     assert hypot.__name__ == "hypot"
+
+
+def test_plain_numbers_only_give_a_constant_leaf() -> None:
+    out = hypot(3.0, 4.0)
+    assert (out.data, out.op, out.children) == (5.0, "", ())
+
+
+def test_a_derivative_that_is_not_finite_is_an_error() -> None:
+    sqrt = scalar_op("sqrt", math.sqrt, lambda x: 0.5 / math.sqrt(x) if x else math.inf)
+    with pytest.raises(ValueError, match=r"sqrt: derivative returned inf at \[0\.0\]"):
+        sqrt(Value(0.0))
