@@ -15,6 +15,7 @@ install_python_packages() {
     local stamp="$venv/.installed-from" want
     want=$(sha256sum pyproject.toml | cut -d' ' -f1)
     if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+        echo "dev.sh: installing the project and its test extras into $venv" >&2
         # (the filter drops pip's notes about this machine's unused local package folders)
         "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -e '.[test,bench]' \
             2> >(grep -v 'is neither a file nor a directory' >&2)
@@ -26,10 +27,10 @@ install_graphviz() {
     command -v dot >/dev/null && return 0
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
         echo "dev.sh: installing Graphviz's dot (apt-get install graphviz)" >&2
-        apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null || true
+        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz; } >/dev/null 2>&1 || true
     fi
     command -v dot >/dev/null ||
-        echo "dev.sh: Graphviz's dot is missing: install it with 'sudo apt-get install graphviz' (Debian/Ubuntu) or 'brew install graphviz' (macOS); tests that need it are skipped" >&2
+        echo "dev.sh: Graphviz's dot is missing: install it with 'sudo apt-get install graphviz' (Debian/Ubuntu) or 'brew install graphviz' (macOS); until then the tests that render are skipped and the notebooks that show graphs fail" >&2
 }
 
 install_python_packages
