@@ -45,8 +45,8 @@ test)
     ruff check .
     ruff format --check .
     mypy
-    pytest -q -p no:cacheprovider --nbmake
-    python bench/run.py --quick
+    python bench/run.py --quick # engines agree (timings are never checked)
+    pytest -q -p no:cacheprovider --nbmake  # last, so its summary closes the output
     ;;
 *)
     echo "usage: bash dev.sh demo|test" >&2
