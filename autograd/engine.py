@@ -149,6 +149,8 @@ class Value:
         n = _constant(other)
         if n is None:
             return NotImplemented
+        if n == 0.0:  # x**0 = 1 everywhere, 0**0 included, with derivative 0
+            return _node(1.0, "**", self, 0.0)
         if a < 0.0 and not n.is_integer():
             raise ValueError(f"**: negative base {a!r} with non-integer exponent {n!r}")
         if a == 0.0 and n < 1.0 and n != 0.0:
@@ -219,8 +221,8 @@ class Value:
     def backward(self) -> None:
         """Add d(self)/d(node) to `node.grad` for every node of the graph, self included.
 
-        A gradient that overflows to inf (or becomes nan) raises OverflowError naming the
-        node it reached, where PyTorch would carry inf or nan on silently.
+        A gradient that overflows to inf raises OverflowError naming the node it reached
+        (PyTorch would carry inf or nan on silently), and leaves every `.grad` as it was.
         """
         order = topological_order(self)
         for node in order:  # a per-call accumulator: repeated calls add each term once
@@ -230,13 +232,14 @@ class Value:
             g = node._pending
             if g - g != 0.0:  # inf or nan: an exploding gradient is an error, not a number
                 raise OverflowError(f"backward: the gradient reaching {node!r} is {g!r}")
-            node.grad += g
             child = node._child0
             if child is not None:  # the chain rule: child.grad += local * node.grad
                 child._pending += node._local0 * g
                 child = node._child1
                 if child is not None:
                     child._pending += node._local1 * g
+        for node in order:  # only once every gradient is known to be finite
+            node.grad += node._pending
 
 
 def _pow(a: float, b: float) -> float:
@@ -261,6 +264,8 @@ def _node(
     out.grad = 0.0
     out.label = ""
     if _grad_enabled:
+        if local0 - local0 != 0.0 or local1 - local1 != 0.0:  # 1/x for x = 1e-170, say
+            raise OverflowError(f"{op}: the derivative at this result {data!r} is not finite")
         out.op = op
         out._child0 = child0
         out._local0 = local0
@@ -343,7 +348,11 @@ def _finite_float(x: object, what: str, at: list[float]) -> float:
 
 
 class no_grad(ContextDecorator):  # noqa: N801 - PyTorch's name
-    """Ops inside record no graph: results are leaves. Works as a decorator too."""
+    """Ops inside record no graph: results are leaves.
+
+    Works as a decorator of functions too; unlike PyTorch's, not of generator functions
+    (the mode is restored before a generator's body runs: use `with no_grad():` inside).
+    """
 
     def __init__(self) -> None:
         self._previous: list[bool] = []  # a stack: one instance may be entered recursively
