@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import math
+from collections.abc import Iterator
 from pathlib import Path
 
 from nn._spreadsheet import DEFAULT_INPUTS, DEFAULT_TARGETS, DEFAULT_WEIGHTS
@@ -61,8 +62,20 @@ def _joined(numbers: tuple[float, ...]) -> str:
     return ",".join(map(repr, numbers))
 
 
+@contextlib.contextmanager
+def numbers_that_fit() -> Iterator[None]:
+    """The library's errors for numbers out of range (a node or an update overflowing,
+    say) as one-line CLIErrors."""
+    try:
+        yield
+    except (ValueError, OverflowError, ZeroDivisionError) as error:
+        raise CLIError(str(error)) from None
+
+
 def check_writable(path: Path, option: str) -> None:
     """Fail early, before any work, if `path` cannot be written (its directory is created)."""
+    if path.is_dir():
+        raise CLIError(f"{option}: {str(path)!r} is a directory")
     _write_atomically(path, None, option)
 
 
@@ -75,7 +88,12 @@ def write_output(path: Path, data: bytes, option: str) -> None:
 def _write_atomically(path: Path, data: bytes | None, option: str) -> None:
     partial = path.with_name(f".{path.name}.partial")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except FileExistsError:
+            raise CLIError(
+                f"{option}: cannot write {str(path)!r}: {str(path.parent)!r} is not a directory"
+            ) from None
         partial.write_bytes(data or b"")
         if data is None:
             partial.unlink()

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from autograd import Value, animate, draw
 from autograd.graph import RANKDIRS, pipe
-from nn._cli_common import CLIError, add_network_arguments, network_values, write_output
+from nn._cli_common import CLIError, add_network_arguments, network_values, numbers_that_fit, write_output
 from nn.teaching import teaching_network
 
 if TYPE_CHECKING:
@@ -68,10 +68,11 @@ def add_parser(subcommands: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     inputs, weights, targets = network_values(args)
-    network = teaching_network(inputs, weights, targets)
-    network.loss.backward()
+    with numbers_that_fit():
+        network = teaching_network(inputs, weights, targets)
+        network.loss.backward()
     highlight = _node(network.nodes, args.highlight) if args.highlight is not None else None
-    fmt = args.format or (SUFFIX_FORMATS.get(args.out.suffix.lower(), "svg") if args.out else "svg")
+    fmt = args.format or _format_of(args.out)
     graph = draw(network.loss, rankdir=args.rankdir, edge_labels=args.edge_labels, highlight=highlight)
     if args.out is not None or args.animate is None:
         _write(_picture(graph, fmt), args.out)
@@ -87,6 +88,16 @@ def run(args: argparse.Namespace) -> int:
             raise CLIError(f"--animate: cannot write {args.animate}: {error.strerror or error}") from None
         print(f"wrote {args.animate} ({frames} frames)")
     return 0
+
+
+def _format_of(out: Path | None) -> str:
+    """The format named by `--out`'s suffix (svg without --out); a CLIError for any other suffix."""
+    if out is None:
+        return "svg"
+    if out.suffix.lower() not in SUFFIX_FORMATS:
+        known = ", ".join(SUFFIX_FORMATS)
+        raise CLIError(f"--out: cannot tell the format of {str(out)!r}: use a suffix {known}, or --format")
+    return SUFFIX_FORMATS[out.suffix.lower()]
 
 
 def _node(nodes: dict[str, Value], name: str) -> Value:

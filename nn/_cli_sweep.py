@@ -12,6 +12,7 @@ from nn._cli_common import (
     add_network_arguments,
     check_writable,
     network_values,
+    numbers_that_fit,
     parse_number,
     write_output,
 )
@@ -50,10 +51,8 @@ def run(args: argparse.Namespace) -> int:
     for path, option in ((args.csv, "--csv"), (args.plot, "--plot")):
         if path is not None:
             check_writable(path, option)
-    try:
+    with numbers_that_fit():
         traces = sweep(learning_rates, epochs=epochs, inputs=inputs, weights=weights, targets=targets)
-    except (ValueError, OverflowError) as error:  # a node or an update overflowing, say
-        raise CLIError(str(error)) from None
     print(format_table(traces))
     if args.csv is not None:
         text = io.StringIO()

@@ -50,6 +50,9 @@ def test_committed_dot_source_is_up_to_date(tmp_path: Path, capsys: pytest.Captu
         (["--animate", "README.md/b.gif"], "--animate: cannot write README.md/b.gif"),
         (["--weights", "1,2"], "--weights: expected 8 comma-separated numbers"),
         (["--inputs", "0.1,nan"], "--inputs: 'nan' is not a finite number"),
+        (["--inputs", "1e308,1e308", "--weights", "10,1,1,1,1,1,1,1"], "*: result inf is not finite"),
+        (["--out", "picture.jpg"], "--out: cannot tell the format of 'picture.jpg': use a suffix .svg, .png"),
+        (["--format", "dot", "--out", "docs"], "--out: cannot write 'docs'"),
     ],
 )
 def test_bad_arguments_give_one_line_and_exit_2(

@@ -179,3 +179,12 @@ def test_a_failing_run_keeps_the_files_it_would_have_replaced(
     assert csv_path.read_text() == "earlier results\n"
     assert png_path.read_bytes() == b"earlier plot"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["sweep.csv", "sweep.png"]  # no partial files
+
+
+def test_a_directory_as_output_is_refused_before_any_work(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["sweep", "--csv", str(tmp_path)]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == f"chainrule sweep: error: --csv: {str(tmp_path)!r} is a directory\n"
