@@ -27,8 +27,12 @@ def number(x: float, precision: int) -> str:
 
 
 def text(s: str) -> str:
-    """User text (a label, an op name) made safe inside an HTML-like label."""
-    return html.escape(s, quote=True)
+    """User text (a label, an op name) made safe inside an HTML-like label.
+
+    Characters that cannot appear in Graphviz's XML-like labels (controls, lone surrogates)
+    are shown as Python escapes, e.g. ``\\x00``, instead of breaking the DOT."""
+    shown = "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in s)
+    return html.escape(shown, quote=True)
 
 
 def hidden(s: str, colour: str) -> str:

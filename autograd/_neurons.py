@@ -43,7 +43,7 @@ def draw_grouped(
 
     owner = neuron_of(order)
     shown = [node for node in order if owner.get(node, node) is node]
-    check_size(len(shown), max_nodes)
+    check_size(len(shown), max_nodes, grouped=True)
     members: dict[Value, int] = {}
     for neuron in owner.values():
         members[neuron] = members.get(neuron, 0) + 1

@@ -139,12 +139,13 @@ def build(
     return graph
 
 
-def check_size(count: int, max_nodes: int | None) -> None:
+def check_size(count: int, max_nodes: int | None, *, grouped: bool = False) -> None:
     if max_nodes is not None and count > max_nodes:
+        group = "" if grouped else "group_neurons=True to draw one box per neuron, or "
+        what = "boxes" if grouped else "nodes"
         raise ValueError(
-            f"draw: the graph has {count} nodes, more than max_nodes={max_nodes}; pass "
-            f"group_neurons=True to draw one box per neuron, or max_nodes={count} (or None) to "
-            "draw every node (dot can take minutes on thousands of nodes)"
+            f"draw: the graph has {count} {what}, more than max_nodes={max_nodes}; pass {group}"
+            f"max_nodes={count} (or None) to draw them all (dot can take minutes on thousands)"
         )
 
 

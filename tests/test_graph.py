@@ -293,6 +293,10 @@ def test_group_neurons_draws_one_box_per_neuron() -> None:
     assert len(drawn_edges) == 2 * 16 + 16 * 16 + 16 + 4  # the layers, then output → − → ** (via op nodes)
     with pytest.raises(ValueError, match="group_neurons"):
         draw(loss, group_neurons=True, edge_labels=True)
+    with pytest.raises(
+        ValueError, match=r"has 37 boxes, more than max_nodes=10; pass max_nodes=37 \(or None\)"
+    ):
+        draw(loss, group_neurons=True, max_nodes=10)
 
 
 def test_group_neurons_keeps_named_nodes_out_of_neurons() -> None:

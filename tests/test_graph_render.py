@@ -58,6 +58,15 @@ def test_hostile_names_render_as_written(name: str) -> None:
     assert "= 3" in texts
 
 
+@pytest.mark.parametrize(
+    ("name", "shown"), [("a\x00b", "a\\x00b"), ("\x1b[1m", "\\x1b[1m"), ("\ud800", "\\ud800")]
+)
+def test_unprintable_names_render_as_python_escapes(name: str, shown: str) -> None:
+    x = Value(1.5, name)
+    texts = svg_texts(pipe(draw(x * x), "svg"))  # dot fails on broken DOT
+    assert shown in texts
+
+
 def test_gif_has_one_frame_per_visited_node(tmp_path: Path) -> None:
     _, _, c = small_graph()
     gif = tmp_path / "backward.gif"
