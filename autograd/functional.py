@@ -13,9 +13,7 @@ def value_and_grad(f: Callable[..., Value]) -> Callable[..., tuple[float, tuple[
 
     def wrapped(*xs: float) -> tuple[float, tuple[float, ...]]:
         leaves = [Value(x) for x in xs]
-        out = f(*leaves)
-        if not isinstance(out, Value):
-            raise TypeError(f"the function must return a Value, got {type(out).__name__}: {out!r}")
+        out = call(f, leaves)
         out.backward()
         return out.data, tuple(leaf.grad for leaf in leaves)
 
@@ -26,3 +24,11 @@ def grad(f: Callable[..., Value]) -> Callable[..., tuple[float, ...]]:
     """Like `value_and_grad`, returning only the gradient tuple."""
     with_value = value_and_grad(f)
     return lambda *xs: with_value(*xs)[1]
+
+
+def call(f: Callable[..., Value], leaves: list[Value]) -> Value:
+    """`f(*leaves)`, checked to be a Value (a float would have lost the graph)."""
+    out = f(*leaves)
+    if not isinstance(out, Value):
+        raise TypeError(f"the function must return a Value, got {type(out).__name__}: {out!r}")
+    return out

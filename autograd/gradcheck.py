@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from autograd.engine import Value, _check_number, no_grad
+from autograd.functional import call, value_and_grad
 
 
 class GradcheckError(RuntimeError):
@@ -33,10 +34,7 @@ def numerical_gradient(
     def at(i: int, step: float) -> float:
         shifted = [Value(x + step) if j == i else Value(x) for j, x in enumerate(xs)]
         with no_grad():
-            out = f(*shifted)
-        if not isinstance(out, Value):
-            raise TypeError(f"the function must return a Value, got {type(out).__name__}: {out!r}")
-        return out.data
+            return call(f, shifted).data
 
     return tuple((at(i, eps) - at(i, -eps)) / (2.0 * eps) for i in range(len(xs)))
 
@@ -60,15 +58,11 @@ def gradcheck(
     atol = _non_negative(atol, "atol")
     rtol = _non_negative(rtol, "rtol")
     numerical = numerical_gradient(f, xs, eps=eps)
-    leaves = [Value(x) for x in xs]
-    out = f(*leaves)
-    if not isinstance(out, Value):
-        raise TypeError(f"the function must return a Value, got {type(out).__name__}: {out!r}")
-    out.backward()
-    for i, (leaf, num) in enumerate(zip(leaves, numerical)):
-        if not abs(leaf.grad - num) <= atol + rtol * abs(num):
+    _, analytic = value_and_grad(f)(*xs)
+    for i, (a, num) in enumerate(zip(analytic, numerical)):
+        if not abs(a - num) <= atol + rtol * abs(num):
             if raise_exception:
-                raise GradcheckError(i, leaf.grad, num)
+                raise GradcheckError(i, a, num)
             return False
     return True
 

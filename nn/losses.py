@@ -29,6 +29,9 @@ def mse_loss(outputs: Sequence[Value], targets: Sequence[float]) -> Value:
 
 
 def _check_lengths(outputs: Sequence[Value], targets: Sequence[float]) -> None:
+    for a in outputs:  # a float here would give a float loss with nothing to backpropagate
+        if not isinstance(a, Value):
+            raise TypeError(f"outputs must be Values, got {type(a).__name__}: {a!r}")
     if len(outputs) != len(targets) or not outputs:
         raise ValueError(
             f"need as many targets as outputs (at least one), got {len(outputs)} outputs "

@@ -49,3 +49,9 @@ def test_mismatched_lengths_are_an_error(loss: object) -> None:
         loss([Value(0.1), Value(0.2)], [0.0, 1.0, 0.5])  # type: ignore[operator]
     with pytest.raises(ValueError, match=r"0 outputs"):
         loss([], [])  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("loss", [l2_loss, mse_loss, half_squared_errors])
+def test_plain_number_outputs_are_an_error_not_a_float_loss(loss: object) -> None:
+    with pytest.raises(TypeError, match=r"outputs must be Values, got float: 0\.5"):
+        loss([Value(0.1), 0.5], [0.0, 1.0])  # type: ignore[operator]

@@ -57,6 +57,22 @@ def test_graphs_check_other_gradient_code(g: Graph) -> None:
         assert math.isclose(leaf.grad, numerical, rel_tol=1e-5, abs_tol=1e-6)
 
 
+@given(g=graphs(1, 2, max_ops=0))
+def test_max_ops_zero_draws_bare_leaves(g: Graph) -> None:
+    leaves = [Value(x) for x in g.inputs]
+    assert g.steps == () and g(*leaves) is leaves[-1]
+
+
+def test_strategy_reprs_read_as_the_public_calls() -> None:
+    assert repr(graphs(1, 2, ops=["+"])).startswith(
+        "graphs(min_leaves=1, max_leaves=2, max_ops=8, ops=('+',)"
+    )
+    assert (
+        repr(values(0.0, 1.0))
+        == "floats(min_value=0.0, max_value=1.0, allow_nan=False, allow_infinity=False).map(Value)"
+    )
+
+
 def test_graph_repr_shows_the_formula() -> None:
     g = Graph(inputs=(1.0, 2.0), steps=(("*", (("node", 0), ("node", 1))), ("log", (("node", 2),))))
     assert repr(g) == "Graph(inputs=(1.0, 2.0), root='log((x0 * x1))')"
