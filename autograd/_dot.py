@@ -13,8 +13,6 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import graphviz
 
-INSTALL_HINT = "install Graphviz: apt-get install graphviz (Debian/Ubuntu), brew install graphviz (macOS)"
-
 PATH_COLOUR = "#d62728"  # the highlighted chain-rule path
 CURRENT_FILL = "#fff2a8"  # the node backward() is visiting in a frame
 HIDDEN_FILL = "#e6e6e6"  # a grad not known yet in a frame: text drawn in the fill colour
@@ -64,9 +62,9 @@ def lines_label(lines: list[str]) -> str:
 
 def new_digraph(rankdir: str, title: str = "") -> graphviz.Digraph:
     """An empty Digraph with the shared look; `title` is an HTML-like label or ""."""
-    import graphviz
+    from autograd._digraph import ComputationGraph
 
-    graph = graphviz.Digraph(
+    graph = ComputationGraph(
         "computation_graph",
         graph_attr={"rankdir": rankdir, "nodesep": "0.25", "ranksep": "0.35"},
         node_attr={"fontname": "Helvetica", "fontsize": "11"},
@@ -75,16 +73,3 @@ def new_digraph(rankdir: str, title: str = "") -> graphviz.Digraph:
     if title:
         graph.attr(label=title, labelloc="t", labeljust="l", fontname="Helvetica", fontsize="12")
     return graph
-
-
-def pipe(graph: graphviz.Digraph, fmt: str) -> bytes:
-    """`graph` rendered by `dot` to `fmt`; a missing `dot` raises graphviz's
-    `ExecutableNotFound` with `INSTALL_HINT` added to its message."""
-    import graphviz
-
-    try:
-        output: bytes = graph.pipe(format=fmt)
-    except graphviz.ExecutableNotFound as error:
-        error.args = (f"{error.args[0] if error.args else error}; {INSTALL_HINT}",)
-        raise
-    return output

@@ -82,7 +82,7 @@ def animate(
     frames = backward_frames(
         root, rankdir=rankdir, precision=precision, edge_labels=edge_labels, max_nodes=max_nodes
     )
-    images = [Image.open(io.BytesIO(_dot.pipe(frame, "png"))).convert("RGB") for frame in frames]
+    images = [Image.open(io.BytesIO(frame.pipe(format="png"))).convert("RGB") for frame in frames]
     width = max(image.width for image in images)
     height = max(image.height for image in images)
     # One palette for all frames, from the first (blank grads) and the last (all grads) side

@@ -3,7 +3,8 @@
 Each value is a box ``name | data | grad``; each op has its own small node between its
 operands and its result; edges run from inputs to the root. graphviz is imported inside
 the functions, so `import autograd` does not import it. The Digraph shows inline in Jupyter
-and renders with its own `.render()` / `.pipe()`.
+and renders with its own `.render()` / `.pipe()`, which say how to install Graphviz when its
+`dot` is missing.
 """
 
 from __future__ import annotations
@@ -22,10 +23,8 @@ if TYPE_CHECKING:
 
     _Formatter = Callable[[float], str]
 
-__all__ = ["DEFAULT_MAX_NODES", "INSTALL_HINT", "RANKDIRS", "draw", "pipe"]
+__all__ = ["DEFAULT_MAX_NODES", "RANKDIRS", "draw"]
 
-INSTALL_HINT = _dot.INSTALL_HINT
-pipe = _dot.pipe  # `graph.pipe(format=...)`, adding INSTALL_HINT when `dot` is missing
 DEFAULT_MAX_NODES = 400
 RANKDIRS = ("LR", "RL", "TB", "BT")
 

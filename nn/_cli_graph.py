@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from autograd import Value, animate, draw
-from autograd.graph import RANKDIRS, pipe
+from autograd.graph import RANKDIRS
 from nn._cli_common import CLIError, add_network_arguments, network_values, numbers_that_fit, write_output
 from nn.teaching import teaching_network
 
@@ -110,7 +110,8 @@ def _picture(graph: graphviz.Digraph, fmt: str) -> bytes:
     if fmt == "dot":  # DOT source: no `dot` binary needed
         source: str = graph.source
         return source.encode()
-    return _with_dot(lambda: pipe(graph, fmt))
+    picture: bytes = _with_dot(lambda: graph.pipe(format=fmt))
+    return picture
 
 
 def _with_dot(render: Callable[[], T]) -> T:

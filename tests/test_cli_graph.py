@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from autograd.graph import INSTALL_HINT
+from autograd._digraph import INSTALL_HINT
 from nn.cli import main
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"

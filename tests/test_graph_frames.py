@@ -8,8 +8,8 @@ from pathlib import Path
 import graphviz
 import pytest
 
-from autograd import Value, animate, backward_frames, topological_order
-from autograd.graph import INSTALL_HINT
+from autograd import Value, animate, backward_frames, draw, topological_order
+from autograd._digraph import INSTALL_HINT
 from tests.test_graph import EXACT, boxes, edges, small_graph
 
 HIDDEN = re.compile(r'<font color="[^"]*">(.*?)</font>')
@@ -87,3 +87,22 @@ def test_without_dot_animate_raises_executable_not_found_with_the_install_hint(
     with pytest.raises(graphviz.ExecutableNotFound, match=re.escape(INSTALL_HINT)):
         animate(small_graph()[2], gif)
     assert not gif.exists()
+
+
+def test_without_dot_every_way_of_rendering_says_how_to_install_graphviz(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    graph = draw(small_graph()[2])
+    monkeypatch.setenv("PATH", "")
+    hint = re.escape(INSTALL_HINT)
+    with pytest.raises(graphviz.ExecutableNotFound, match=hint):
+        graph.pipe(format="svg")
+    with pytest.raises(graphviz.ExecutableNotFound, match=hint):
+        graph.render(tmp_path / "g", format="png")
+    with pytest.raises(graphviz.ExecutableNotFound, match=hint):
+        graph._repr_mimebundle_()  # what Jupyter calls to show it
+
+
+def test_the_repr_is_the_same_every_run() -> None:
+    _, _, c = small_graph()
+    assert repr(draw(c)) == repr(draw(c)) == "<ComputationGraph 'computation_graph': 17 DOT statements>"

@@ -11,7 +11,6 @@ import pytest
 from PIL import GifImagePlugin, Image
 
 from autograd import Value, animate, draw, topological_order
-from autograd.graph import pipe
 from nn.cli import main
 from nn.teaching import teaching_network
 from tests.test_cli_graph import DOCS, README_PICTURE
@@ -39,11 +38,11 @@ def test_teaching_network_renders_to_svg_and_png() -> None:
     network = teaching_network()
     network.loss.backward()
     graph = draw(network.loss, edge_labels=True, highlight=network.nodes["w1"])
-    texts = svg_texts(pipe(graph, "svg"))
+    texts = svg_texts(graph.pipe(format="svg"))
     for name in ("i1", "w1", "h1", "a_h1", "o1", "a_o1", "E1", "E_total"):
         assert name in texts
     assert any(text.startswith("∂E_total/∂w1 = the sum over 2 paths") for text in texts)
-    png = pipe(graph, "png")
+    png = graph.pipe(format="png")
     assert png.startswith(b"\x89PNG")
 
 
@@ -52,7 +51,7 @@ def test_hostile_names_render_as_written(name: str) -> None:
     x = Value(1.5, name)
     y = x * x
     y.label = name
-    texts = svg_texts(pipe(draw(y, edge_labels=True, highlight=x), "svg"))  # dot fails on broken DOT
+    texts = svg_texts(draw(y, edge_labels=True, highlight=x).pipe(format="svg"))  # dot fails on broken DOT
     assert texts.count(name) == 2
     assert f"∂{name}/∂{name} = the sum over 2 paths of the chain-rule products:" in texts  # x·x
     assert "= 3" in texts
@@ -63,7 +62,7 @@ def test_hostile_names_render_as_written(name: str) -> None:
 )
 def test_unprintable_names_render_as_python_escapes(name: str, shown: str) -> None:
     x = Value(1.5, name)
-    texts = svg_texts(pipe(draw(x * x), "svg"))  # dot fails on broken DOT
+    texts = svg_texts(draw(x * x).pipe(format="svg"))  # dot fails on broken DOT
     assert shown in texts
 
 
@@ -82,7 +81,7 @@ def test_mlp_2_16_16_1_renders(capsys: pytest.CaptureFixture[str]) -> None:
     }
     for name, option in options.items():
         start = time.perf_counter()
-        svg = pipe(draw(loss, **option), "svg")  # type: ignore[arg-type]
+        svg = draw(loss, **option).pipe(format="svg")  # type: ignore[arg-type]
         with capsys.disabled():  # informative only: timings are never asserted
             print(f"\n2-16-16-1 MLP, {name}: {time.perf_counter() - start:.2f} s")
         assert svg_texts(svg)
