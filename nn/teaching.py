@@ -29,6 +29,7 @@ from nn._spreadsheet import (
     check_epochs,
     finite_floats,
 )
+from nn.init import Constant
 from nn.losses import half_squared_errors
 from nn.module import MLP
 from nn.optim import SGD
@@ -126,7 +127,7 @@ def sweep(
 def _model(weights: Sequence[float | Value]) -> MLP:
     """The 2-2-2 sigmoid MLP without biases, holding these weights (w1, w2 feed h1, and so on)."""
     check_count(weights, 8, "weights")
-    model = MLP(2, [2, 2], activation="sigmoid", bias=False)
+    model = MLP(2, [2, 2], activation="sigmoid", bias=False, init=Constant(0.0))  # then set below
     slots = [(neuron, j) for layer in model.layers for neuron in layer.neurons for j in range(2)]
     for (neuron, j), w in zip(slots, weights, strict=True):
         neuron.w[j] = w if isinstance(w, Value) else Value(w)

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograd import Value, gradcheck
+from autograd import GradcheckError, Value, gradcheck, scalar_op
 from nn import closed_form, teaching
 from nn._spreadsheet import TRACE_NAMES
 from nn.teaching import DEFAULT_INPUTS, DEFAULT_LEARNING_RATES, DEFAULT_TARGETS, teaching_network
@@ -56,13 +56,27 @@ def test_gradcheck_on_e_total_as_a_function_of_the_weights(weights: Sequence[flo
     assert gradcheck(_e_total, weights, atol=1e-9, rtol=1e-6)
 
 
-def test_gradcheck_catches_a_wrong_closed_form() -> None:
-    # the check is able to fail: drop the hidden sigmoid's slope from ∂E/∂w1
-    f = closed_form.forward()
-    wrong = closed_form.gradients()[0] / (f["a_h1"] * (1.0 - f["a_h1"]))
+def test_gradcheck_catches_a_wrong_derivative_inside_e_total() -> None:
+    # the check is able to fail: the same network with a sigmoid whose derivative forgets σ(1 − σ)
+    slope_free = scalar_op("sigmoid", closed_form.sigmoid, lambda x: closed_form.sigmoid(x))
+
+    def e_total_with_a_wrong_sigmoid(*weights: Value) -> Value:
+        w1, w2, w3, w4, w5, w6, w7, w8 = weights
+        (i1, i2), (t1, t2) = DEFAULT_INPUTS, DEFAULT_TARGETS
+        a_h1, a_h2 = slope_free(w1 * i1 + w2 * i2), slope_free(w3 * i1 + w4 * i2)
+        a_o1, a_o2 = (w5 * a_h1 + w6 * a_h2).sigmoid(), (w7 * a_h1 + w8 * a_h2).sigmoid()
+        return 0.5 * (t1 - a_o1) ** 2 + 0.5 * (t2 - a_o2) ** 2
+
+    with pytest.raises(GradcheckError, match="gradient of input 0 is wrong"):
+        gradcheck(e_total_with_a_wrong_sigmoid, teaching.DEFAULT_WEIGHTS, atol=1e-9, rtol=1e-6)
+
+
+def test_the_network_is_the_mlp_it_holds() -> None:
+    # the named nodes are the MLP's own computation, not a copy of it
     net = teaching_network()
-    net.loss.backward()
-    assert not _close(net.weights[0].grad, wrong)
+    outputs = net.model(list(DEFAULT_INPUTS))
+    assert [o.data for o in outputs] == [net.nodes["a_o1"].data, net.nodes["a_o2"].data]
+    assert net.model.parameters() == list(net.weights)
 
 
 @pytest.mark.parametrize("lr", DEFAULT_LEARNING_RATES)
@@ -79,12 +93,12 @@ def test_engine_training_equals_the_closed_form_loop(lr: float) -> None:
 KNOWN = {0.1: 0.185273, 0.2: 0.141395, 0.5: 0.070431, 0.8: 0.042524, 1.0: 0.032745, 2.0: 0.013922}
 
 
-@pytest.mark.parametrize(("lr", "after"), KNOWN.items())
-def test_the_course_learning_rate_table(lr: float, after: float) -> None:
-    trace = closed_form.train(lr, epochs=45)
-    assert trace[0].loss == pytest.approx(0.242520, abs=5e-7)
-    assert trace[-1].loss == pytest.approx(after, abs=5e-7)
-    assert round(closed_form.train(0.1)[-1].loss, 4) == 0.1853
+def test_the_course_learning_rate_table() -> None:
+    for lr, after in KNOWN.items():
+        trace = closed_form.train(lr, epochs=45)
+        assert trace[0].loss == pytest.approx(0.242520, abs=5e-7)
+        assert trace[-1].loss == pytest.approx(after, abs=5e-7)
+    assert round(closed_form.train(0.1)[-1].loss, 4) == 0.1853  # the course's own figures
     assert round(closed_form.train(2.0)[-1].loss, 4) == 0.0139
 
 
