@@ -155,10 +155,9 @@ def _draw_graph(
     steps: list[tuple[str, tuple[Operand, ...]]] = []
     for _ in range(draw(st.integers(0, max_ops))):
         op = draw(st.sampled_from(ops))
-        node: Operand = ("node", draw(st.integers(0, len(data) - 1)))
+        node: Operand = ("node", len(data) - 1)  # the latest node: every step leads to the root
         args: tuple[Operand, ...] = (node,)
         if op in _BINARY:
-            other: Operand = ("node", draw(st.integers(0, len(data) - 1)))
             constant_side = draw(st.sampled_from(("none", "left", "right")))
             if constant_side == "left":  # a positive base for **, so its log is defined
                 args = (("const", draw(st.floats(0.6, 2.0) if op == "**" else st.floats(-2.0, 2.0))), node)
@@ -167,8 +166,9 @@ def _draw_graph(
                     st.sampled_from((-1.0, 0.5, 2.0, 3.0)) if op == "**" else st.floats(-2.0, 2.0)
                 )
                 args = (node, ("const", constant))
-            else:
-                args = (node, other)
+            else:  # two nodes, in either order; the same node twice makes a diamond (a + a)
+                other: Operand = ("node", draw(st.integers(0, len(data) - 1)))
+                args = (other, node) if draw(st.booleans()) else (node, other)
         xs = [data[int(i)] if kind == "node" else i for kind, i in args]
         if not _safe(op, xs):
             op, args, xs = "tanh", (node,), [data[int(node[1])]]  # always defined, always bounded
