@@ -92,7 +92,9 @@ def train(
     targets: Sequence[float] = DEFAULT_TARGETS,
 ) -> list[EpochRecord]:
     """`epochs` plain SGD updates w ← w − lr·∂E/∂w; one record per epoch, epoch 0 untrained."""
-    if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not math.isfinite(lr) or lr < 0.0:
+    if isinstance(lr, bool) or not isinstance(lr, (int, float)):  # as nn.optim.SGD checks it
+        raise TypeError(f"lr must be an int or float, got {type(lr).__name__}: {lr!r}")
+    if not math.isfinite(lr) or lr < 0.0:
         raise ValueError(f"lr must be a finite number >= 0, got {lr!r}")
     epochs = check_epochs(epochs)
     w = finite_floats(weights, 8, "weights")
