@@ -5,7 +5,7 @@ Importing it imports neither hypothesis (see `autograd.strategies`) nor graphviz
 """
 
 from autograd.animate import animate, backward_frames
-from autograd.engine import Value, is_grad_enabled, no_grad, scalar_op, topological_order
+from autograd.engine import Value, gradients, is_grad_enabled, no_grad, scalar_op, topological_order
 from autograd.functional import grad, value_and_grad
 from autograd.gradcheck import GradcheckError, gradcheck, numerical_gradient
 from autograd.graph import draw
@@ -18,6 +18,7 @@ __all__ = [
     "draw",
     "grad",
     "gradcheck",
+    "gradients",
     "is_grad_enabled",
     "no_grad",
     "numerical_gradient",

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from autograd import _dot
-from autograd.engine import Value, topological_order
+from autograd.engine import Value, gradients, topological_order
 from autograd.graph import DEFAULT_MAX_NODES, build, check_options, check_size
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ def backward_frames(
 def _frames(
     root: Value, order: list[Value], *, rankdir: str, precision: int, edge_labels: bool
 ) -> Iterator[graphviz.Digraph]:
-    grads = _backward_grads(root, order)
+    grads = gradients(root)
     hidden = set(order)
     for step, node in enumerate(reversed(order), start=1):
         hidden.discard(node)
@@ -107,13 +107,3 @@ def animate(
         optimize=False,
     )
     return len(padded)
-
-
-def _backward_grads(root: Value, order: list[Value]) -> dict[Value, float]:
-    """d root / d node for every node: `backward()`'s loop, on a dict instead of `.grad`."""
-    grads = dict.fromkeys(order, 0.0)
-    grads[root] = 1.0
-    for node in reversed(order):
-        for child, local in zip(node.children, node.local_grads, strict=True):
-            grads[child] += local * grads[node]
-    return grads

@@ -224,22 +224,33 @@ class Value:
         A gradient that overflows to inf raises OverflowError naming the node it reached
         (PyTorch would carry inf or nan on silently), and leaves every `.grad` as it was.
         """
-        order = topological_order(self)
-        for node in order:  # a per-call accumulator: repeated calls add each term once
-            node._pending = 0.0
-        self._pending = 1.0
-        for node in reversed(order):
-            g = node._pending
-            if g - g != 0.0:  # inf or nan: an exploding gradient is an error, not a number
-                raise OverflowError(f"backward: the gradient reaching {node!r} is {g!r}")
-            child = node._child0
-            if child is not None:  # the chain rule: child.grad += local * node.grad
-                child._pending += node._local0 * g
-                child = node._child1
-                if child is not None:
-                    child._pending += node._local1 * g
-        for node in order:  # only once every gradient is known to be finite
+        for node in _propagate(self):  # only once every gradient is known to be finite
             node.grad += node._pending
+
+
+def gradients(root: Value) -> dict[Value, float]:
+    """d(root)/d(node) for every node of `root`'s graph, leaving every `.grad` alone:
+    what `root.backward()` would add."""
+    return {node: node._pending for node in _propagate(root)}
+
+
+def _propagate(root: Value) -> list[Value]:
+    """The chain rule: each node's `_pending` set to d(root)/d(node); returns the nodes."""
+    order = topological_order(root)
+    for node in order:  # a per-call accumulator: repeated backward() calls add each term once
+        node._pending = 0.0
+    root._pending = 1.0
+    for node in reversed(order):
+        g = node._pending
+        if g - g != 0.0:  # inf or nan: an exploding gradient is an error, not a number
+            raise OverflowError(f"backward: the gradient reaching {node!r} is {g!r}")
+        child = node._child0
+        if child is not None:  # child.grad += local * node.grad, into the accumulator
+            child._pending += node._local0 * g
+            child = node._child1
+            if child is not None:
+                child._pending += node._local1 * g
+    return order
 
 
 def _pow(a: float, b: float) -> float:

@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from autograd import Value, grad, is_grad_enabled, no_grad, topological_order, value_and_grad
+from autograd import Value, grad, gradients, is_grad_enabled, no_grad, topological_order, value_and_grad
 
 
 def test_shared_node_gradient_is_a_sum_over_uses() -> None:
@@ -122,3 +122,14 @@ def test_grad_and_value_and_grad() -> None:
         grad(lambda x: 1.0)(2.0)  # type: ignore[arg-type, return-value]
     with pytest.raises(TypeError, match="str"):
         grad(f)("2", 1.0)
+
+
+def test_gradients_are_what_backward_adds_and_touch_no_grad() -> None:
+    x = Value(0.7)
+    h = x * x
+    y = (h + x).tanh() * h
+    expected = gradients(y)
+    assert all(n.grad == 0.0 for n in topological_order(y))
+    y.backward()
+    assert expected == {n: n.grad for n in topological_order(y)}
+    assert expected[x] == pytest.approx(grad(lambda v: ((v * v + v).tanh()) * (v * v))(0.7)[0], rel=1e-15)
