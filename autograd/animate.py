@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import os
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from autograd import _dot
 from autograd.engine import Value, gradients, topological_order
@@ -59,7 +59,7 @@ def _frames(
 
 def animate(
     root: Value,
-    path: str | os.PathLike[str],
+    path: str | os.PathLike[str] | BinaryIO,
     *,
     duration_ms: int = 800,
     loop: int = 0,
@@ -68,8 +68,9 @@ def animate(
     edge_labels: bool = False,
     max_nodes: int | None = DEFAULT_MAX_NODES,
 ) -> int:
-    """Write `backward_frames(root, ...)` to `path` as an animated GIF (Pillow); the last
-    frame stays three times as long. `loop=0` repeats forever. Returns the frame count.
+    """Write `backward_frames(root, ...)` as an animated GIF (Pillow) to `path`, a file name
+    or a binary file object such as `io.BytesIO()`. The last frame stays three times as long;
+    `loop=0` repeats forever. Returns the frame count.
 
     Needs Graphviz's `dot`: without it, raises graphviz's `ExecutableNotFound`, with a hint.
     """
@@ -98,7 +99,7 @@ def animate(
         padded.append(canvas.quantize(palette=palette, dither=Image.Dither.NONE))
     durations = [duration_ms] * (len(padded) - 1) + [3 * duration_ms]
     padded[0].save(
-        os.fspath(path),
+        path if hasattr(path, "write") else os.fspath(path),
         format="GIF",
         save_all=True,
         append_images=padded[1:],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import shutil
 import time
 import xml.etree.ElementTree as ET
@@ -28,7 +29,7 @@ def svg_texts(svg: bytes) -> list[str]:
     return [element.text or "" for element in ET.fromstring(svg).iter(f"{SVG}text")]
 
 
-def gif_frames(path: Path) -> int:
+def gif_frames(path: Path | io.BytesIO) -> int:
     with Image.open(path) as image:
         assert isinstance(image, GifImagePlugin.GifImageFile)
         return image.n_frames
@@ -64,6 +65,14 @@ def test_unprintable_names_render_as_python_escapes(name: str, shown: str) -> No
     x = Value(1.5, name)
     texts = svg_texts(draw(x * x).pipe(format="svg"))  # dot fails on broken DOT
     assert shown in texts
+
+
+def test_a_gif_can_go_to_a_file_object() -> None:
+    _, _, c = small_graph()
+    buffer = io.BytesIO()
+    assert animate(c, buffer, duration_ms=100) == len(topological_order(c))
+    buffer.seek(0)
+    assert gif_frames(buffer) == len(topological_order(c))
 
 
 def test_gif_has_one_frame_per_visited_node(tmp_path: Path) -> None:
