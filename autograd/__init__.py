@@ -4,11 +4,10 @@ Importing it imports neither hypothesis (see `autograd.strategies`) nor graphviz
 `draw`, `backward_frames` and `animate` import them when called.
 """
 
-from autograd.animate import animate, backward_frames
 from autograd.engine import Value, gradients, is_grad_enabled, no_grad, scalar_op, topological_order
 from autograd.functional import grad, value_and_grad
 from autograd.gradcheck import GradcheckError, gradcheck, numerical_gradient
-from autograd.graph import draw
+from autograd.graph import animate, backward_frames, draw
 
 __all__ = [
     "GradcheckError",

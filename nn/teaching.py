@@ -1,4 +1,4 @@
-"""The course's teaching network, built from `nn` layers, and its learning-rate sweep.
+"""The course's teaching network, built from `nn` layers, with the spreadsheet's names.
 
 Two inputs, two sigmoid hidden units, two sigmoid outputs, no biases::
 
@@ -7,8 +7,8 @@ Two inputs, two sigmoid hidden units, two sigmoid outputs, no biases::
     E1 = ½(t1 − a_o1)²    E2 = ½(t2 − a_o2)²    E_total = E1 + E2
 
 Every node carries the spreadsheet's name as its label, so a drawn graph reads like the
-sheet. `nn.closed_form` computes the same numbers from the chain-rule formulas, without
-the engine.
+sheet. The lessons (`chainrule.sweep`) train it; `chainrule.closed_form` computes the same
+numbers from the chain-rule formulas, without the engine.
 """
 
 from __future__ import annotations
@@ -16,39 +16,29 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from autograd import Value
-from nn._spreadsheet import (
-    DEFAULT_INPUTS,
-    DEFAULT_TARGETS,
-    DEFAULT_WEIGHTS,
-    FORWARD_NAMES,
-    GRADIENT_NAMES,
-    INPUT_NAMES,
-    WEIGHT_NAMES,
-    EpochRecord,
-    check_count,
-    check_epochs,
-    finite_floats,
-)
+from autograd.validation import check_count, finite_floats
 from nn.init import Constant
 from nn.losses import half_squared_errors
 from nn.module import MLP
-from nn.optim import SGD
 
 __all__ = [
-    "DEFAULT_EPOCHS",
     "DEFAULT_INPUTS",
-    "DEFAULT_LEARNING_RATES",
     "DEFAULT_TARGETS",
     "DEFAULT_WEIGHTS",
-    "EpochRecord",
+    "FORWARD_NAMES",
+    "INPUT_NAMES",
+    "WEIGHT_NAMES",
     "TeachingNetwork",
-    "sweep",
     "teaching_network",
-    "train",
 ]
 
-DEFAULT_LEARNING_RATES = (0.1, 0.2, 0.5, 0.8, 1.0, 2.0)
-DEFAULT_EPOCHS = 45
+DEFAULT_INPUTS = (0.05, 0.1)
+DEFAULT_WEIGHTS = (0.15, 0.2, 0.25, 0.3, 0.4, 0.45, 0.5, 0.55)
+DEFAULT_TARGETS = (0.01, 0.99)
+
+INPUT_NAMES = ("i1", "i2")
+WEIGHT_NAMES = ("w1", "w2", "w3", "w4", "w5", "w6", "w7", "w8")
+FORWARD_NAMES = ("h1", "h2", "a_h1", "a_h2", "o1", "o2", "a_o1", "a_o2", "E1", "E2", "E_total")
 
 
 class TeachingNetwork:
@@ -83,47 +73,6 @@ def teaching_network(
     return _forward(_model(weights), inputs, targets)
 
 
-def train(
-    lr: float,
-    *,
-    epochs: int = DEFAULT_EPOCHS,
-    inputs: Sequence[float] = DEFAULT_INPUTS,
-    weights: Sequence[float] = DEFAULT_WEIGHTS,
-    targets: Sequence[float] = DEFAULT_TARGETS,
-) -> list[EpochRecord]:
-    """`epochs` updates of plain SGD on E_total; one record per epoch, epoch 0 the untrained network."""
-    epochs = check_epochs(epochs)
-    model = _model(finite_floats(weights, 8, "weights"))  # new Values: the caller's stay as they are
-    optimizer = SGD(model.parameters(), lr=lr)
-    records = []
-    for epoch in range(epochs + 1):
-        network = _forward(model, inputs, targets)
-        optimizer.zero_grad()
-        network.loss.backward()
-        records.append(_record(network, optimizer.lr, epoch))
-        if epoch < epochs:
-            optimizer.step()
-    return records
-
-
-def sweep(
-    learning_rates: Sequence[float] = DEFAULT_LEARNING_RATES,
-    *,
-    epochs: int = DEFAULT_EPOCHS,
-    inputs: Sequence[float] = DEFAULT_INPUTS,
-    weights: Sequence[float] = DEFAULT_WEIGHTS,
-    targets: Sequence[float] = DEFAULT_TARGETS,
-) -> list[list[EpochRecord]]:
-    """`train` from the same start at each learning rate: one trace per rate, in order."""
-    if isinstance(learning_rates, (str, bytes)) or not isinstance(learning_rates, Sequence):
-        raise TypeError(f"learning_rates must be a sequence of numbers, got {learning_rates!r}")
-    if not learning_rates:
-        raise ValueError("learning_rates is empty")
-    return [
-        train(lr, epochs=epochs, inputs=inputs, weights=weights, targets=targets) for lr in learning_rates
-    ]
-
-
 def _model(weights: Sequence[float | Value]) -> MLP:
     """The 2-2-2 sigmoid MLP without biases, holding these weights (w1, w2 feed h1, and so on)."""
     check_count(weights, 8, "weights")
@@ -152,10 +101,3 @@ def _forward(model: MLP, inputs: Sequence[float | Value], targets: Sequence[floa
     for name, node in nodes.items():
         node.label = name
     return TeachingNetwork(model, nodes)
-
-
-def _record(network: TeachingNetwork, lr: float, epoch: int) -> EpochRecord:
-    """The network's numbers after `backward()`: its nodes' data and the weights' gradients."""
-    values = {name: network.nodes[name].data for name in (*WEIGHT_NAMES, *FORWARD_NAMES)}
-    values.update(zip(GRADIENT_NAMES, (w.grad for w in network.weights), strict=True))
-    return EpochRecord(lr, epoch, values)

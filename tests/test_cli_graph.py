@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from autograd._digraph import INSTALL_HINT
-from nn.cli import main
+from autograd.graph._computation_graph import INSTALL_HINT
+from chainrule.cli import main
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 README_PICTURE = ["graph", "--highlight", "w5", "--edge-labels"]  # the README's picture

@@ -10,10 +10,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from nn import closed_form
-from nn.cli import main
-from nn.report import sweep_figure
-from nn.teaching import DEFAULT_LEARNING_RATES, sweep
+from chainrule import closed_form
+from chainrule.cli import main
+from chainrule.report import sweep_figure
+from chainrule.spreadsheet import DEFAULT_LEARNING_RATES
+from chainrule.sweep import sweep
 
 HEADER = (
     "lr,epoch,w1,w2,w3,w4,w5,w6,w7,w8,h1,h2,a_h1,a_h2,o1,o2,a_o1,a_o2,E1,E2,E_total,"

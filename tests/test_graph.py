@@ -13,7 +13,7 @@ import graphviz
 import pytest
 
 from autograd import Value, draw, topological_order
-from nn import closed_form
+from chainrule import closed_form
 from nn.teaching import DEFAULT_INPUTS, DEFAULT_TARGETS, DEFAULT_WEIGHTS, teaching_network
 
 EXACT = 17  # digits that round-trip a float: the source then holds the exact numbers

@@ -12,7 +12,7 @@ import pytest
 from PIL import GifImagePlugin, Image
 
 from autograd import Value, animate, draw, topological_order
-from nn.cli import main
+from chainrule.cli import main
 from nn.teaching import teaching_network
 from tests.test_cli_graph import DOCS, README_PICTURE
 from tests.test_graph import mlp_loss, small_graph

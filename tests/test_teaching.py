@@ -6,7 +6,7 @@ import re
 import pytest
 
 from autograd import Value, topological_order
-from nn import closed_form
+from chainrule import closed_form
 from nn.teaching import (
     DEFAULT_INPUTS,
     DEFAULT_TARGETS,

@@ -9,9 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd import GradcheckError, Value, gradcheck, scalar_op
-from nn import closed_form, teaching
-from nn._spreadsheet import TRACE_NAMES
-from nn.teaching import DEFAULT_INPUTS, DEFAULT_LEARNING_RATES, DEFAULT_TARGETS, teaching_network
+from chainrule import closed_form, spreadsheet, sweep
+from chainrule.spreadsheet import DEFAULT_LEARNING_RATES, TRACE_NAMES
+from nn import teaching
+from nn.teaching import DEFAULT_INPUTS, DEFAULT_TARGETS, teaching_network
 
 REL, ABS = 1e-12, 1e-15  # relative tolerance, and a floor for terms that round to ~0
 
@@ -81,7 +82,7 @@ def test_the_network_is_the_mlp_it_holds() -> None:
 
 @pytest.mark.parametrize("lr", DEFAULT_LEARNING_RATES)
 def test_engine_training_equals_the_closed_form_loop(lr: float) -> None:
-    engine, reference = teaching.train(lr, epochs=45), closed_form.train(lr, epochs=45)
+    engine, reference = sweep.train(lr, epochs=45), closed_form.train(lr, epochs=45)
     assert len(engine) == len(reference) == 46
     for ours, theirs in zip(engine, reference, strict=True):
         assert (ours.lr, ours.epoch) == (theirs.lr, theirs.epoch) == (lr, theirs.epoch)
@@ -103,7 +104,7 @@ def test_the_course_learning_rate_table() -> None:
 
 
 def test_sweep_starts_every_rate_from_the_untrained_network() -> None:
-    traces = teaching.sweep([0.5, 2.0], epochs=3)
+    traces = sweep.sweep([0.5, 2.0], epochs=3)
     assert [t[0].lr for t in traces] == [0.5, 2.0]
     assert [len(t) for t in traces] == [4, 4]
     untrained = teaching_network().loss.data
@@ -113,7 +114,7 @@ def test_sweep_starts_every_rate_from_the_untrained_network() -> None:
 
 
 def test_epoch_k_holds_the_weights_after_k_updates() -> None:
-    trace = teaching.train(0.5, epochs=2)
+    trace = sweep.train(0.5, epochs=2)
     for before, after in itertools.pairwise(trace):
         for k in range(1, 9):
             w, g = before.values[f"w{k}"], before.values[f"dE_dw{k}"]
@@ -121,17 +122,17 @@ def test_epoch_k_holds_the_weights_after_k_updates() -> None:
 
 
 def test_zero_epochs_is_the_untrained_network_only() -> None:
-    (only,) = teaching.train(1.0, epochs=0)
+    (only,) = sweep.train(1.0, epochs=0)
     assert (only.epoch, only.loss) == (0, teaching_network().loss.data)
 
 
 def test_training_leaves_given_weights_alone() -> None:
     weights = [0.15, 0.2, 0.25, 0.3, 0.4, 0.45, 0.5, 0.55]
-    teaching.train(1.0, epochs=2, weights=weights, inputs=DEFAULT_INPUTS, targets=DEFAULT_TARGETS)
+    sweep.train(1.0, epochs=2, weights=weights, inputs=DEFAULT_INPUTS, targets=DEFAULT_TARGETS)
     assert weights == [0.15, 0.2, 0.25, 0.3, 0.4, 0.45, 0.5, 0.55]
 
 
-@pytest.mark.parametrize("train", [teaching.train, closed_form.train])
+@pytest.mark.parametrize("train", [sweep.train, closed_form.train])
 def test_bad_training_arguments(train: object) -> None:
     with pytest.raises(ValueError, match="-1"):
         train(0.1, epochs=-1)  # type: ignore[operator]
@@ -147,6 +148,16 @@ def test_bad_training_arguments(train: object) -> None:
 
 def test_sweep_needs_learning_rates() -> None:
     with pytest.raises(ValueError, match="empty"):
-        teaching.sweep([])
+        sweep.sweep([])
     with pytest.raises(TypeError, match=r"0\.1"):
-        teaching.sweep(0.1)  # type: ignore[arg-type]
+        sweep.sweep(0.1)  # type: ignore[arg-type]
+
+
+def test_the_lessons_spreadsheet_and_the_engines_network_share_their_numbers_and_names() -> None:
+    # repeated in chainrule.spreadsheet so that the closed form never imports the engine
+    assert spreadsheet.DEFAULT_INPUTS == teaching.DEFAULT_INPUTS
+    assert spreadsheet.DEFAULT_WEIGHTS == teaching.DEFAULT_WEIGHTS
+    assert spreadsheet.DEFAULT_TARGETS == teaching.DEFAULT_TARGETS
+    assert spreadsheet.INPUT_NAMES == teaching.INPUT_NAMES
+    assert spreadsheet.WEIGHT_NAMES == teaching.WEIGHT_NAMES
+    assert spreadsheet.FORWARD_NAMES == teaching.FORWARD_NAMES

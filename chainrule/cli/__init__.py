@@ -1,4 +1,4 @@
-"""The `chainrule` command: thin argument parsing over the library; each subcommand in its own module."""
+"""The `chainrule` command: each subcommand in its own module."""
 
 from __future__ import annotations
 
@@ -6,17 +6,16 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from nn._cli_common import CLIError
+from chainrule.cli import _graph, _sweep
+from chainrule.cli._common import CLIError
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run `chainrule`; returns the exit code (a one-line error and 2 on bad input)."""
-    from nn import _cli_graph, _cli_sweep  # here: `import nn` stays free of CLI code
-
     parser = argparse.ArgumentParser(prog="chainrule", description=__doc__)
     subcommands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    _cli_sweep.add_parser(subcommands)
-    _cli_graph.add_parser(subcommands)
+    _sweep.add_parser(subcommands)
+    _graph.add_parser(subcommands)
     args = parser.parse_args(argv)
     try:
         code: int = args.run(args)

@@ -9,7 +9,7 @@ import csv
 from collections.abc import Sequence
 from typing import IO, TYPE_CHECKING
 
-from nn._spreadsheet import TRACE_NAMES, EpochRecord
+from chainrule.spreadsheet import TRACE_NAMES, EpochRecord
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

@@ -10,7 +10,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from autograd import Value, animate, draw
 from autograd.graph import RANKDIRS
-from nn._cli_common import CLIError, add_network_arguments, network_values, numbers_that_fit, write_output
+from chainrule.cli._common import (
+    CLIError,
+    add_network_arguments,
+    network_values,
+    numbers_that_fit,
+    write_output,
+)
 from nn.teaching import teaching_network
 
 if TYPE_CHECKING:

@@ -13,9 +13,10 @@ import os
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, BinaryIO
 
-from autograd import _dot
 from autograd.engine import Value, gradients, topological_order
-from autograd.graph import DEFAULT_MAX_NODES, build, check_options, check_size
+from autograd.graph import _labels
+from autograd.graph._options import DEFAULT_MAX_NODES, check_options, check_size
+from autograd.graph.render import build
 
 if TYPE_CHECKING:
     import graphviz
@@ -53,7 +54,7 @@ def _frames(
             edge_labels=edge_labels,
             hidden=hidden,
             current=node,
-            title=_dot.lines_label([f"backward step {step} of {len(order)}"]),  # same width every step
+            title=_labels.lines_label([f"backward step {step} of {len(order)}"]),  # same width every step
         )
 
 

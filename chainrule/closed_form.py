@@ -13,7 +13,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from nn._spreadsheet import (
+from chainrule.spreadsheet import (
+    DEFAULT_EPOCHS,
     DEFAULT_INPUTS,
     DEFAULT_TARGETS,
     DEFAULT_WEIGHTS,
@@ -21,6 +22,7 @@ from nn._spreadsheet import (
     WEIGHT_NAMES,
     EpochRecord,
     check_epochs,
+    check_learning_rate,
     finite_floats,
 )
 
@@ -86,16 +88,13 @@ def gradients(
 def train(
     lr: float,
     *,
-    epochs: int = 45,
+    epochs: int = DEFAULT_EPOCHS,
     inputs: Sequence[float] = DEFAULT_INPUTS,
     weights: Sequence[float] = DEFAULT_WEIGHTS,
     targets: Sequence[float] = DEFAULT_TARGETS,
 ) -> list[EpochRecord]:
     """`epochs` plain SGD updates w ← w − lr·∂E/∂w; one record per epoch, epoch 0 untrained."""
-    if isinstance(lr, bool) or not isinstance(lr, (int, float)):  # as nn.optim.SGD checks it
-        raise TypeError(f"lr must be an int or float, got {type(lr).__name__}: {lr!r}")
-    if not math.isfinite(lr) or lr < 0.0:
-        raise ValueError(f"lr must be a finite number >= 0, got {lr!r}")
+    lr = check_learning_rate(lr)
     epochs = check_epochs(epochs)
     w = finite_floats(weights, 8, "weights")
     records = []
@@ -104,6 +103,6 @@ def train(
         values = dict(zip(WEIGHT_NAMES, w, strict=True))
         values.update(forward(inputs, w, targets))
         values.update(zip(GRADIENT_NAMES, grads, strict=True))
-        records.append(EpochRecord(float(lr), epoch, values))
+        records.append(EpochRecord(lr, epoch, values))
         w = tuple(wi - lr * gi for wi, gi in zip(w, grads, strict=True))
     return records

@@ -1,5 +1,8 @@
-"""What the engine-built and the closed-form teaching network share, free of the engine:
-the course's default numbers, the spreadsheet's names, one row of a training trace, and checks."""
+"""The course spreadsheet's layout, free of the engine: its numbers, its names, one row of a
+training trace, and the checks the lessons share.
+
+`nn.teaching` builds the same network on the engine with the same numbers and names (a test
+checks they agree); they are repeated here because the closed form must not import the engine."""
 
 from __future__ import annotations
 
@@ -10,6 +13,8 @@ from dataclasses import dataclass
 DEFAULT_INPUTS = (0.05, 0.1)
 DEFAULT_WEIGHTS = (0.15, 0.2, 0.25, 0.3, 0.4, 0.45, 0.5, 0.55)
 DEFAULT_TARGETS = (0.01, 0.99)
+DEFAULT_LEARNING_RATES = (0.1, 0.2, 0.5, 0.8, 1.0, 2.0)
+DEFAULT_EPOCHS = 45
 
 INPUT_NAMES = ("i1", "i2")
 WEIGHT_NAMES = ("w1", "w2", "w3", "w4", "w5", "w6", "w7", "w8")
@@ -44,6 +49,15 @@ class EpochRecord:
 def check_count(numbers: Sequence[object], count: int, name: str) -> None:
     if isinstance(numbers, (str, bytes)) or not isinstance(numbers, Sequence) or len(numbers) != count:
         raise ValueError(f"{name} must be a sequence of {count} numbers, got {numbers!r}")
+
+
+def check_learning_rate(lr: float) -> float:
+    """`lr` as a float if it is a finite number >= 0 (what `nn.optim.SGD` accepts)."""
+    if isinstance(lr, bool) or not isinstance(lr, (int, float)):
+        raise TypeError(f"lr must be an int or float, got {type(lr).__name__}: {lr!r}")
+    if not math.isfinite(lr) or lr < 0.0:
+        raise ValueError(f"lr must be a finite number >= 0, got {lr!r}")
+    return float(lr)
 
 
 def check_epochs(epochs: int) -> int:

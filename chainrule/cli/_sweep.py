@@ -7,7 +7,7 @@ import io
 from pathlib import Path
 from typing import Any
 
-from nn._cli_common import (
+from chainrule.cli._common import (
     CLIError,
     add_network_arguments,
     check_writable,
@@ -16,8 +16,9 @@ from nn._cli_common import (
     parse_number,
     write_output,
 )
-from nn.report import format_table, write_csv, write_plot
-from nn.teaching import DEFAULT_EPOCHS, DEFAULT_LEARNING_RATES, sweep
+from chainrule.report import format_table, write_csv, write_plot
+from chainrule.spreadsheet import DEFAULT_EPOCHS, DEFAULT_LEARNING_RATES
+from chainrule.sweep import sweep
 
 
 def add_parser(subcommands: Any) -> None:

@@ -1,4 +1,4 @@
-"""DOT text pieces shared by the renderers: escaping, numbers, node labels, and piping through `dot`.
+"""Label and DOT-text pieces shared by the renderers: escaping, numbers, value boxes, the empty Digraph.
 
 Every label is an HTML-like label (``<...>``): user text goes through `html.escape`, which is
 all such labels need (`graphviz.escape` does not escape HTML, and record labels would need
@@ -62,7 +62,7 @@ def lines_label(lines: list[str]) -> str:
 
 def new_digraph(rankdir: str, title: str = "") -> graphviz.Digraph:
     """An empty Digraph with the shared look; `title` is an HTML-like label or ""."""
-    from autograd._digraph import ComputationGraph
+    from autograd.graph._computation_graph import ComputationGraph
 
     graph = ComputationGraph(
         "computation_graph",

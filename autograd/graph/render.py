@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING
 
-from autograd import _dot
-from autograd._chain import MAX_LISTED_PATHS, ChainRule, Factor, chain_rule
 from autograd.engine import Value, topological_order
+from autograd.graph import _labels
+from autograd.graph._chain_rule import MAX_LISTED_PATHS, ChainRule, Factor, chain_rule
+from autograd.graph._options import DEFAULT_MAX_NODES, check_options, check_size
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -23,10 +24,7 @@ if TYPE_CHECKING:
 
     _Formatter = Callable[[float], str]
 
-__all__ = ["DEFAULT_MAX_NODES", "RANKDIRS", "draw"]
-
-DEFAULT_MAX_NODES = 400
-RANKDIRS = ("LR", "RL", "TB", "BT")
+__all__ = ["build", "draw"]
 
 
 def draw(
@@ -59,7 +57,7 @@ def draw(
     if group_neurons:
         if edge_labels or highlight is not None:
             raise ValueError("draw: edge_labels and highlight cannot be combined with group_neurons=True")
-        from autograd._neurons import draw_grouped
+        from autograd.graph._neurons import draw_grouped
 
         return draw_grouped(root, order, rankdir=rankdir, precision=precision, max_nodes=max_nodes)
     check_size(len(order), max_nodes)
@@ -101,23 +99,23 @@ def build(
     """
     if chain is not None:
         title = _chain_title(chain, precision)
-    graph = _dot.new_digraph(rankdir, title)
+    graph = _labels.new_digraph(rankdir, title)
     on_path = chain.on_path if chain is not None else frozenset()
     ids = {node: f"n{i}" for i, node in enumerate(order)}  # by position: deterministic, unlike id()
 
     def fmt(x: float) -> str:
-        return _dot.number(x, precision)
+        return _labels.number(x, precision)
 
     for node in order:
         graph.node(
             ids[node],
-            _dot.value_label(
+            _labels.value_label(
                 node.label,
                 fmt(node.data),
                 fmt(grads[node]),
                 grad_known=node not in hidden,
-                border=_dot.PATH_COLOUR if node in on_path else "black",
-                fill=_dot.CURRENT_FILL if node is current else "",
+                border=_labels.PATH_COLOUR if node in on_path else "black",
+                fill=_labels.CURRENT_FILL if node is current else "",
             ),
             shape="plain",
         )
@@ -125,7 +123,7 @@ def build(
             continue
         op_id = ids[node] + "op"
         node_on_path = node in on_path and (chain is None or node is not chain.target)
-        graph.node(op_id, f"<{_dot.text(node.op)}>", shape="circle", margin="0.02", fontsize="10")
+        graph.node(op_id, f"<{_labels.text(node.op)}>", shape="circle", margin="0.02", fontsize="10")
         graph.edge(op_id, ids[node], **_path_style(node_on_path))
         for child, local in zip(node.children, node.local_grads, strict=True):
             attrs = _path_style(node_on_path and child in on_path)
@@ -133,36 +131,13 @@ def build(
                 attrs["label"] = _edge_label(
                     node, child, local, grads[node], passed_back, node in hidden, fmt
                 )
-                attrs["fontcolor"] = _dot.EDGE_LABEL_COLOUR
+                attrs["fontcolor"] = _labels.EDGE_LABEL_COLOUR
             graph.edge(ids[child], op_id, **attrs)
     return graph
 
 
-def check_size(count: int, max_nodes: int | None, *, grouped: bool = False) -> None:
-    if max_nodes is not None and count > max_nodes:
-        group = "" if grouped else "group_neurons=True to draw one box per neuron, or "
-        what = "boxes" if grouped else "nodes"
-        raise ValueError(
-            f"draw: the graph has {count} {what}, more than max_nodes={max_nodes}; pass {group}"
-            f"max_nodes={count} (or None) to draw them all (dot can take minutes on thousands)"
-        )
-
-
-def check_options(root: Value, rankdir: str, precision: int, max_nodes: int | None) -> None:
-    if not isinstance(root, Value):
-        raise TypeError(f"root must be a Value, got {type(root).__name__}: {root!r}")
-    if rankdir not in RANKDIRS:
-        raise ValueError(f"rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
-    if isinstance(precision, bool) or not isinstance(precision, int) or not 1 <= precision <= 17:
-        raise ValueError(f"precision must be an int from 1 to 17, got {precision!r}")
-    if max_nodes is not None and (
-        isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1
-    ):
-        raise ValueError(f"max_nodes must be a positive int or None, got {max_nodes!r}")
-
-
 def _path_style(on_path: bool) -> dict[str, str]:
-    return {"color": _dot.PATH_COLOUR, "penwidth": "2"} if on_path else {}
+    return {"color": _labels.PATH_COLOUR, "penwidth": "2"} if on_path else {}
 
 
 def _edge_label(
@@ -176,13 +151,13 @@ def _edge_label(
 ) -> str:
     """``∂out/∂child = local`` and, after backward, ``back local × out.grad``."""
     if out.label and child.label:
-        derivative = f"∂{_dot.text(out.label)}/∂{_dot.text(child.label)} = {fmt(local)}"
+        derivative = f"∂{_labels.text(out.label)}/∂{_labels.text(child.label)} = {fmt(local)}"
     else:
         derivative = f"local {fmt(local)}"
     lines = [derivative]
     if passed_back:
         back = f"back {fmt(local * out_grad)}"
-        lines.append(_dot.hidden(back, "white") if out_hidden else back)
+        lines.append(_labels.hidden(back, "white") if out_hidden else back)
     return "<" + "<br/>".join(lines) + ">"
 
 
@@ -190,15 +165,15 @@ def _chain_title(chain: ChainRule, precision: int) -> str:
     """The graph's title: the chain rule to the highlighted node, path by path, then the sum."""
 
     def fmt(x: float) -> str:
-        return _dot.number(x, precision)
+        return _labels.number(x, precision)
 
-    head = f"∂{_dot.text(chain.root_name)}/∂{_dot.text(chain.target_name)}"
+    head = f"∂{_labels.text(chain.root_name)}/∂{_labels.text(chain.target_name)}"
     if chain.path_count == 1:
         factors = chain.listed[0]
         if len(factors) <= 1:  # the root itself, or one factor: nothing to multiply
-            return _dot.lines_label([f"{head} = {fmt(chain.total)}"])
+            return _labels.lines_label([f"{head} = {fmt(chain.total)}"])
         lines = [f"{head} = {_symbols(factors)}", f"= {_numbers(factors, fmt)}", f"= {fmt(chain.total)}"]
-        return _dot.lines_label(lines)
+        return _labels.lines_label(lines)
     lines = [f"{head} = the sum over {chain.path_count} paths of the chain-rule products:"]
     for i, factors in enumerate(chain.listed):
         product = _product(factors)
@@ -208,11 +183,11 @@ def _chain_title(chain: ChainRule, precision: int) -> str:
     if chain.path_count > MAX_LISTED_PATHS:
         lines.append(f"+ {chain.path_count - MAX_LISTED_PATHS} more paths")
     lines.append(f"= {fmt(chain.total)}")
-    return _dot.lines_label(lines)
+    return _labels.lines_label(lines)
 
 
 def _symbols(factors: tuple[Factor, ...]) -> str:
-    return " × ".join(f"∂{_dot.text(f.upper)}/∂{_dot.text(f.lower)}" for f in factors)
+    return " × ".join(f"∂{_labels.text(f.upper)}/∂{_labels.text(f.lower)}" for f in factors)
 
 
 def _numbers(factors: tuple[Factor, ...], fmt: _Formatter) -> str:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from autograd import _dot
 from autograd.engine import Value
+from autograd.graph import _labels
+from autograd.graph._options import check_size
 
 if TYPE_CHECKING:
     import graphviz
@@ -39,8 +40,6 @@ def draw_grouped(
     root: Value, order: list[Value], *, rankdir: str, precision: int, max_nodes: int | None
 ) -> graphviz.Digraph:
     """The graph with each neuron drawn as one box (see the module's docstring)."""
-    from autograd.graph import check_size
-
     owner = neuron_of(order)
     shown = [node for node in order if owner.get(node, node) is node]
     check_size(len(shown), max_nodes, grouped=True)
@@ -48,20 +47,20 @@ def draw_grouped(
     for neuron in owner.values():
         members[neuron] = members.get(neuron, 0) + 1
     ids = {node: f"n{i}" for i, node in enumerate(shown)}
-    graph = _dot.new_digraph(rankdir)
+    graph = _labels.new_digraph(rankdir)
 
     def fmt(x: float) -> str:
-        return _dot.number(x, precision)
+        return _labels.number(x, precision)
 
     for node in shown:
         if node in members:
             count = members[node]
             name = f"{node.label or node.op} neuron ({count} node{'s' * (count != 1)})"
-            graph.node(ids[node], _dot.value_label(name, fmt(node.data), fmt(node.grad)), shape="plain")
+            graph.node(ids[node], _labels.value_label(name, fmt(node.data), fmt(node.grad)), shape="plain")
             continue
-        graph.node(ids[node], _dot.value_label(node.label, fmt(node.data), fmt(node.grad)), shape="plain")
+        graph.node(ids[node], _labels.value_label(node.label, fmt(node.data), fmt(node.grad)), shape="plain")
         if node.children:
-            graph.node(ids[node] + "op", f"<{_dot.text(node.op)}>", shape="circle", margin="0.02")
+            graph.node(ids[node] + "op", f"<{_labels.text(node.op)}>", shape="circle", margin="0.02")
             graph.edge(ids[node] + "op", ids[node])
     drawn_edges: set[tuple[str, str]] = set()
     for node in order:

@@ -1,0 +1,16 @@
+"""Drawing computation graphs for teaching: `draw` returns a `graphviz.Digraph`;
+`backward_frames` and `animate` show backward() one node at a time.
+
+graphviz and Pillow are imported when a graph is drawn, not when this package is imported.
+
+- `render`: `draw` and the Digraph builder it shares with the animation
+- `animation`: `backward_frames`, `animate` (a GIF)
+- `_labels`: escaping, numbers, value boxes; `_chain_rule`: the highlighted path's title;
+  `_neurons`: one box per neuron; `_options`: option checks; `_computation_graph`: the Digraph class
+"""
+
+from autograd.graph._options import DEFAULT_MAX_NODES, RANKDIRS
+from autograd.graph.animation import animate, backward_frames
+from autograd.graph.render import draw
+
+__all__ = ["DEFAULT_MAX_NODES", "RANKDIRS", "animate", "backward_frames", "draw"]
