@@ -104,13 +104,13 @@ def test_repr() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "error", "shown"),
     [
-        ({"weights": (0.1,) * 7}, ValueError, "weights must be a sequence of 8 numbers"),
-        ({"inputs": (0.1, 0.2, 0.3)}, ValueError, "inputs must be a sequence of 2 numbers"),
-        ({"targets": (0.5,)}, ValueError, "targets must be a sequence of 2 numbers"),
+        ({"weights": (0.1,) * 7}, ValueError, "weights must hold 8 numbers, got 7"),
+        ({"inputs": (0.1, 0.2, 0.3)}, ValueError, "inputs must hold 2 numbers, got 3"),
+        ({"targets": (0.5,)}, ValueError, "targets must hold 2 numbers, got 1"),
         ({"targets": (0.5, math.nan)}, ValueError, "nan"),
         ({"weights": (0.1,) * 7 + ("x",)}, TypeError, "'x'"),
         ({"inputs": (0.1, math.inf)}, ValueError, "inf"),
-        ({"weights": "0.1,0.2"}, ValueError, "'0.1,0.2'"),
+        ({"weights": "0.1,0.2"}, TypeError, "weights must be a list or tuple, got str: '0.1,0.2'"),
     ],
 )
 def test_bad_numbers(kwargs: dict[str, object], error: type[Exception], shown: str) -> None:
