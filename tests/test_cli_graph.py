@@ -12,9 +12,7 @@ import pytest
 
 from autograd.graph._computation_graph import INSTALL_HINT
 from chainrule.cli import main
-
-DOCS = Path(__file__).resolve().parent.parent / "docs"
-README_PICTURE = ["graph", "--highlight", "w5", "--edge-labels"]  # the README's picture
+from tests.helpers import DOCS, README_PICTURE
 
 
 def test_dot_format_to_standard_output(capsysbinary: pytest.CaptureFixture[bytes]) -> None:

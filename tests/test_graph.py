@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import math
-import random
 import re
 import subprocess
 import sys
@@ -15,21 +14,7 @@ import pytest
 from autograd import Value, draw, topological_order
 from chainrule import closed_form
 from nn.teaching import DEFAULT_INPUTS, DEFAULT_TARGETS, DEFAULT_WEIGHTS, teaching_network
-
-EXACT = 17  # digits that round-trip a float: the source then holds the exact numbers
-
-NODE = re.compile(r"^\t(n\d+) \[label=<(<table.*</table>)> shape=plain\]$", re.MULTILINE)
-EDGE = re.compile(r"^\t(n\d+) -> (n\d+op)(?: \[(.*)\])?$", re.MULTILINE)
-CELL = re.compile(r"<td[^>]*>(.*?)</td>")
-TAG = re.compile(r"<[^>]+>")
-
-
-def boxes(source: str) -> dict[str, list[str]]:
-    """Node id → the texts of its cells (name, "data …", "grad …"), unescaped."""
-    return {
-        node: [html.unescape(TAG.sub("", cell)) for cell in CELL.findall(label)]
-        for node, label in NODE.findall(source)
-    }
+from tests.helpers import EXACT, boxes, edges, mlp_loss, small_graph
 
 
 def numbers_of(source: str) -> dict[str, tuple[float, float]]:
@@ -38,11 +23,6 @@ def numbers_of(source: str) -> dict[str, tuple[float, float]]:
         node: (float(cells[-2].split()[1]), float(cells[-1].split()[1]))
         for node, cells in boxes(source).items()
     }
-
-
-def edges(source: str) -> list[tuple[str, str, str]]:
-    """(child id, op id, attributes) of each edge into an op node, in order."""
-    return EDGE.findall(source)
 
 
 def passed_back(attributes: str) -> float:
@@ -56,14 +36,6 @@ def title_numbers(source: str) -> list[float]:
     title = re.search(r"^\t.*label=<(.*)> labeljust", source, re.MULTILINE)
     assert title is not None
     return [float(x) for x in re.findall(r"= ([-.e\d]+)<br", title.group(1))]
-
-
-def small_graph() -> tuple[Value, Value, Value]:
-    """c = (a + a)·a + b: a is used three times, once twice by the same op."""
-    a, b = Value(2.0, "a"), Value(-3.0, "b")
-    c = (a + a) * a + b
-    c.label = "c"
-    return a, b, c
 
 
 def test_import_autograd_imports_neither_graphviz_nor_pillow() -> None:
@@ -256,20 +228,6 @@ def test_highlight_w1_sums_its_two_paths() -> None:
 
 
 # ---- large graphs ----
-
-
-def mlp_loss(sizes: tuple[int, ...], seed: int = 0) -> Value:
-    """A tanh MLP written out with Values (no `nn`), its squared error, after backward."""
-    rng = random.Random(seed)
-    xs = [Value(rng.uniform(-1.0, 1.0), f"x{i}") for i in range(sizes[0])]
-    for n_out in sizes[1:]:
-        xs = [
-            sum((Value(rng.uniform(-1.0, 1.0)) * x for x in xs), Value(rng.uniform(-1.0, 1.0))).tanh()
-            for _ in range(n_out)
-        ]
-    loss = (xs[0] - 0.5) ** 2
-    loss.backward()
-    return loss
 
 
 def test_a_large_graph_is_refused_with_a_message_saying_what_to_do() -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from autograd import Value, animate, backward_frames, draw, topological_order
 from autograd.graph._computation_graph import INSTALL_HINT
-from tests.test_graph import EXACT, boxes, edges, small_graph
+from tests.helpers import EXACT, boxes, edges, small_graph
 
 HIDDEN = re.compile(r'<font color="[^"]*">(.*?)</font>')
 

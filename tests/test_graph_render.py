@@ -14,8 +14,7 @@ from PIL import GifImagePlugin, Image
 from autograd import Value, animate, draw, topological_order
 from chainrule.cli import main
 from nn.teaching import teaching_network
-from tests.test_cli_graph import DOCS, README_PICTURE
-from tests.test_graph import mlp_loss, small_graph
+from tests.helpers import DOCS, README_PICTURE, mlp_loss, small_graph
 
 pytestmark = [
     pytest.mark.needs_dot,
