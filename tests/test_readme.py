@@ -1,4 +1,5 @@
-"""The README's Python examples run as written, and print what their comments say."""
+"""The README's Python examples run as written, each on its own (as a reader pastes one), and
+print what their comments say."""
 
 import re
 from pathlib import Path
@@ -15,9 +16,8 @@ def test_readme_python_blocks_print_what_their_comments_say() -> None:
     def record(*args: Any) -> None:
         printed.append(" ".join(map(str, args)))
 
-    namespace: dict[str, Any] = {"print": record}
     for block in blocks:
-        exec(compile(block, str(README), "exec"), namespace)
+        exec(compile(block, str(README), "exec"), {"print": record})  # a fresh namespace each
     assert len(printed) == len(promised) >= 9
     for out, comment in zip(printed, promised, strict=True):
         # the comment starts with the printed text, then may explain it: "16.0 = 8a", "3 frames: …"
