@@ -4,7 +4,15 @@ Importing it imports neither hypothesis (see `autograd.strategies`) nor graphviz
 `draw`, `backward_frames` and `animate` import them when called.
 """
 
-from autograd.engine import Value, gradients, is_grad_enabled, no_grad, scalar_op, topological_order
+from autograd.engine import (
+    Value,
+    gradients,
+    is_grad_enabled,
+    maximum,
+    no_grad,
+    scalar_op,
+    topological_order,
+)
 from autograd.functional import grad, value_and_grad
 from autograd.gradcheck import GradcheckError, gradcheck, numerical_gradient
 from autograd.graph import animate, backward_frames, draw
@@ -19,6 +27,7 @@ __all__ = [
     "gradcheck",
     "gradients",
     "is_grad_enabled",
+    "maximum",
     "no_grad",
     "numerical_gradient",
     "scalar_op",

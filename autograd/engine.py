@@ -7,8 +7,15 @@ order: ``child.grad += local * node.grad``.
 
 Every op has one or two operands, so a node keeps them in four slots (`_child0`, `_local0`,
 `_child1`, `_local1`) rather than in two tuples: each tuple is one more object for the cyclic
-GC to track and walk, and slots made a training step 1.5× faster with the GC on. The
-`children` and `local_grads` properties give them as tuples, in operand order.
+GC to track and walk, and slots made a training step 1.5× faster with the GC on. A constant
+(plain-number) operand takes the local-derivative slot that its missing child leaves free:
+
+    x - 2.0   _child0=x     _local0=1.0  _child1=None  _local1=2.0   (the constant second)
+    2.0 - x   _child0=None  _local0=2.0  _child1=x     _local1=-1.0  (the constant first)
+    x.exp()   _child0=x     _local0=e^x  _child1=None  _local1=None  (one operand)
+
+so the graph keeps every operand at no cost in memory. The `operands`, `children` and
+`local_grads` properties give them as tuples, in operand order.
 """
 
 from __future__ import annotations
@@ -17,6 +24,9 @@ import math
 from collections.abc import Callable
 from contextlib import ContextDecorator
 from typing import TypeAlias
+
+from autograd.errors import DomainError
+from autograd.validation import check_number
 
 Number: TypeAlias = int | float
 Operand: TypeAlias = "Value | int | float"
@@ -61,7 +71,7 @@ class Value:
     _child0: Value | None
     _child1: Value | None
     _local0: float
-    _local1: float
+    _local1: float | None  # None: the op has one operand
     _pending: float
 
     def __init__(self, data: Number, label: str = "") -> None:
@@ -72,21 +82,36 @@ class Value:
         self.label = label
         self.op = ""
         self._child0 = self._child1 = None
-        self._local0 = self._local1 = 0.0
+        self._local0 = 0.0
+        self._local1 = None
+
+    @property
+    def operands(self) -> tuple[Value | float, ...]:
+        """Every operand of the op that made this node, in operand order: Values and the
+        plain numbers (as floats) it was given. ``(2.0 - x).operands == (2.0, x)``; a leaf's
+        is ``()``. Read-only: the graph is what the ops recorded."""
+        child0, child1 = self._child0, self._child1
+        if child0 is None:
+            return () if child1 is None else (self._local0, child1)  # a constant first
+        if child1 is not None:
+            return (child0, child1)
+        return (child0,) if self._local1 is None else (child0, self._local1)  # a constant second
 
     @property
     def children(self) -> tuple[Value, ...]:
         """The Value operands of the op that made this node, in operand order."""
-        if self._child0 is None:
-            return ()
-        return (self._child0,) if self._child1 is None else (self._child0, self._child1)
+        child0, child1 = self._child0, self._child1
+        if child0 is None:
+            return () if child1 is None else (child1,)
+        return (child0,) if child1 is None else (child0, child1)
 
     @property
     def local_grads(self) -> tuple[float, ...]:
         """d(self)/d(child) for each of `children`, as the op computed it."""
-        if self._child0 is None:
-            return ()
-        return (self._local0,) if self._child1 is None else (self._local0, self._local1)
+        child0, child1 = self._child0, self._child1
+        if child0 is None:
+            return () if child1 is None else (self._local1,)  # type: ignore[return-value]
+        return (self._local0,) if child1 is None else (self._local0, self._local1)  # type: ignore[return-value]
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
@@ -98,23 +123,31 @@ class Value:
         if isinstance(other, Value):
             return _node(self.data + other.data, "+", self, 1.0, other, 1.0)
         c = _constant(other)
-        return NotImplemented if c is None else _node(self.data + c, "+", self, 1.0)
+        return NotImplemented if c is None else _node(self.data + c, "+", self, 1.0, None, c)
+
+    def __radd__(self, other: Number) -> Value:  # other + self
+        c = _constant(other)
+        return NotImplemented if c is None else _node(c + self.data, "+", None, c, self, 1.0)
 
     def __sub__(self, other: Operand) -> Value:
         if isinstance(other, Value):
             return _node(self.data - other.data, "-", self, 1.0, other, -1.0)
         c = _constant(other)
-        return NotImplemented if c is None else _node(self.data - c, "-", self, 1.0)
+        return NotImplemented if c is None else _node(self.data - c, "-", self, 1.0, None, c)
 
     def __rsub__(self, other: Number) -> Value:  # other - self
         c = _constant(other)
-        return NotImplemented if c is None else _node(c - self.data, "-", self, -1.0)
+        return NotImplemented if c is None else _node(c - self.data, "-", None, c, self, -1.0)
 
     def __mul__(self, other: Operand) -> Value:
         if isinstance(other, Value):
             return _node(self.data * other.data, "*", self, other.data, other, self.data)
         c = _constant(other)
-        return NotImplemented if c is None else _node(self.data * c, "*", self, c)
+        return NotImplemented if c is None else _node(self.data * c, "*", self, c, None, c)
+
+    def __rmul__(self, other: Number) -> Value:  # other * self
+        c = _constant(other)
+        return NotImplemented if c is None else _node(c * self.data, "*", None, c, self, c)
 
     def __truediv__(self, other: Operand) -> Value:
         if isinstance(other, Value):
@@ -127,7 +160,7 @@ class Value:
             return NotImplemented
         if c == 0.0:
             raise ZeroDivisionError(f"/: division of {self.data!r} by zero")
-        return _node(self.data / c, "/", self, 1.0 / c)
+        return _node(self.data / c, "/", self, 1.0 / c, None, c)
 
     def __rtruediv__(self, other: Number) -> Value:  # other / self
         c = _constant(other)
@@ -136,7 +169,7 @@ class Value:
         b = self.data
         if b == 0.0:
             raise ZeroDivisionError(f"/: division of {c!r} by a zero Value")
-        return _node(c / b, "/", self, -(c / b) / b)
+        return _node(c / b, "/", None, c, self, -(c / b) / b)
 
     def __pow__(self, other: Operand) -> Value:
         a = self.data
@@ -150,12 +183,12 @@ class Value:
         if n is None:
             return NotImplemented
         if n == 0.0:  # x**0 = 1 everywhere, 0**0 included, with derivative 0
-            return _node(1.0, "**", self, 0.0)
+            return _node(1.0, "**", self, 0.0, None, n)
         if a < 0.0 and not n.is_integer():
             raise ValueError(f"**: negative base {a!r} with non-integer exponent {n!r}")
         if a == 0.0 and n < 1.0 and n != 0.0:
             raise ZeroDivisionError(f"**: 0.0 ** {n!r} has no finite derivative")
-        return _node(_pow(a, n), "**", self, n * _pow(a, n - 1.0))
+        return _node(_pow(a, n), "**", self, n * _pow(a, n - 1.0), None, n)
 
     def __rpow__(self, other: Number) -> Value:  # other ** self
         c = _constant(other)
@@ -164,7 +197,7 @@ class Value:
         if c <= 0.0:
             raise ValueError(f"**: base must be > 0 with a Value exponent, got {c!r}")
         out = _pow(c, self.data)
-        return _node(out, "**", self, out * math.log(c))
+        return _node(out, "**", None, c, self, out * math.log(c))
 
     def exp(self) -> Value:
         try:
@@ -196,16 +229,39 @@ class Value:
         x = self.data
         return _node(x if x > 0.0 else 0.0, "relu", self, 1.0 if x > 0.0 else 0.0)
 
-    # ---- derived ops ----
-
     def __neg__(self) -> Value:  # -self
-        return self * -1.0
+        return _node(-self.data, "neg", self, -1.0)
 
-    def __radd__(self, other: Number) -> Value:  # other + self
-        return self + other
+    def abs(self) -> Value:
+        """|x|, with derivative sign(x) and 0 at 0 (PyTorch's subgradient)."""
+        x = self.data
+        return _node(abs(x), "abs", self, 1.0 if x > 0.0 else -1.0 if x < 0.0 else 0.0)
 
-    def __rmul__(self, other: Number) -> Value:  # other * self
-        return self * other
+    def __abs__(self) -> Value:  # abs(self)
+        return self.abs()
+
+    def sqrt(self) -> Value:
+        """√x for x >= 0; its derivative 1/(2√x) is infinite at 0."""
+        x = self.data
+        if x < 0.0:
+            raise DomainError(f"sqrt: argument must be >= 0, got {x!r}")
+        out = math.sqrt(x)
+        return _node(out, "sqrt", self, 0.5 / out if out > 0.0 else math.inf)
+
+    def log1p(self) -> Value:
+        """ln(1 + x), exact for tiny x where ``(1 + x).log()`` loses every digit."""
+        x = self.data
+        if x <= -1.0:
+            raise DomainError(f"log1p: argument must be > -1, got {x!r}")
+        return _node(math.log1p(x), "log1p", self, 1.0 / (1.0 + x))
+
+    def softplus(self) -> Value:
+        """ln(1 + eˣ), computed as max(x, 0) + ln(1 + e^-|x|): nothing overflows and it is
+        exact at ±1000 (the naive form overflows at 710). Its derivative is σ(x)."""
+        x = self.data
+        e = math.exp(-abs(x))
+        sigma = 1.0 / (1.0 + e) if x >= 0.0 else e / (1.0 + e)
+        return _node((x if x > 0.0 else 0.0) + math.log1p(e), "softplus", self, sigma)
 
     # ---- the graph ----
 
@@ -249,7 +305,11 @@ def _propagate(root: Value) -> list[Value]:
             child._pending += node._local0 * g
             child = node._child1
             if child is not None:
-                child._pending += node._local1 * g
+                child._pending += node._local1 * g  # type: ignore[operator]  # a float with a child
+        else:
+            child = node._child1
+            if child is not None:  # a constant first operand, the Value second
+                child._pending += node._local1 * g  # type: ignore[operator]
     return order
 
 
@@ -265,9 +325,18 @@ _new_value = object.__new__
 
 
 def _node(
-    data: float, op: str, child0: Value, local0: float, child1: Value | None = None, local1: float = 0.0
+    data: float,
+    op: str,
+    child0: Value | None,
+    local0: float,
+    child1: Value | None = None,
+    local1: float | None = None,
 ) -> Value:
-    """A result node; its data is already checked by the op. Records no graph under no_grad."""
+    """A result node; its data is already checked by the op. Records no graph under no_grad.
+
+    The slots as the module docstring lays them out: a missing child's local slot holds the
+    constant operand, if there is one.
+    """
     if data - data != 0.0:  # inf or nan: float + and * overflow silently; say so instead
         raise OverflowError(f"{op}: result {data!r} is not finite")
     out = _new_value(Value)  # skips __init__'s checks: ops build thousands of nodes a step
@@ -275,7 +344,7 @@ def _node(
     out.grad = 0.0
     out.label = ""
     if _grad_enabled:
-        if local0 - local0 != 0.0 or local1 - local1 != 0.0:  # 1/x for x = 1e-170, say
+        if local0 - local0 != 0.0 or (local1 is not None and local1 - local1 != 0.0):  # 1/x at 1e-170
             raise OverflowError(f"{op}: the derivative at this result {data!r} is not finite")
         out.op = op
         out._child0 = child0
@@ -285,7 +354,8 @@ def _node(
     else:
         out.op = ""
         out._child0 = out._child1 = None
-        out._local0 = out._local1 = 0.0
+        out._local0 = 0.0
+        out._local1 = None
     return out
 
 
@@ -337,19 +407,41 @@ def scalar_op(name: str, f: Callable[..., float], *derivatives: Callable[..., fl
             raise TypeError(f"{name}: takes {len(derivatives)} argument(s), got {len(args)}")
         xs = [a.data if isinstance(a, Value) else _check_number(a, f"{name} argument") for a in args]
         out = _finite_float(f(*xs), f"{name}: function", xs)
-        edges = [
-            (a, _finite_float(df(*xs), f"{name}: derivative", xs))
+        locals_ = [
+            _finite_float(df(*xs), f"{name}: derivative", xs) if isinstance(a, Value) else 0.0
             for a, df in zip(args, derivatives)
-            if isinstance(a, Value)
         ]
-        if not edges:  # plain numbers only: a constant
-            return Value(out)
-        child0, local0 = edges[0]
-        child1, local1 = edges[1] if len(edges) == 2 else (None, 0.0)
-        return _node(out, name, child0, local0, child1, local1)
+        if len(args) == 1:
+            a = args[0]
+            return _node(out, name, a, locals_[0]) if isinstance(a, Value) else Value(out)
+        return _binary(out, name, args[0], xs[0], locals_[0], args[1], xs[1], locals_[1])
 
     op.__name__ = op.__qualname__ = name
     return op
+
+
+def maximum(a: Operand, b: Operand) -> Value:
+    """The larger of `a` and `b` (Values or plain numbers), like `torch.maximum`.
+
+    Its derivative is 1 for the larger operand and 0 for the other. At a tie, where max has
+    no derivative, each operand gets half the gradient (PyTorch's convention for
+    torch.maximum), so ``maximum(x, x)`` has derivative 1, as x has. A plain number is a
+    constant operand; two plain numbers give a constant leaf (as `scalar_op` does).
+    """
+    x = a.data if isinstance(a, Value) else check_number(a, "maximum: a")
+    y = b.data if isinstance(b, Value) else check_number(b, "maximum: b")
+    da, db = (1.0, 0.0) if x > y else (0.0, 1.0) if x < y else (0.5, 0.5)
+    return _binary(x if x >= y else y, "maximum", a, x, da, b, y, db)
+
+
+def _binary(data: float, op: str, a: Operand, x: float, da: float, b: Operand, y: float, db: float) -> Value:
+    """The node of a two-operand op whose operands may be Values or plain numbers (whose
+    data are `x`, `y`); `da`, `db` are the local derivatives of the Value operands."""
+    if isinstance(a, Value):
+        return _node(data, op, a, da, b, db) if isinstance(b, Value) else _node(data, op, a, da, None, y)
+    if isinstance(b, Value):
+        return _node(data, op, None, x, b, db)
+    return Value(data)  # plain numbers only: a constant
 
 
 def _finite_float(x: object, what: str, at: list[float]) -> float:

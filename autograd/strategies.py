@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from autograd.engine import Value
+from autograd.engine import Value, maximum
 
 __all__ = ["OPS", "Graph", "graphs", "values"]
 
@@ -62,6 +62,10 @@ _UNARY: dict[str, Callable[[Value], Value]] = {
     "tanh": Value.tanh,
     "sigmoid": Value.sigmoid,
     "relu": Value.relu,
+    "abs": Value.abs,
+    "sqrt": Value.sqrt,
+    "log1p": Value.log1p,
+    "softplus": Value.softplus,
 }
 _BINARY: dict[str, Callable[[Value | float, Value | float], Value]] = {
     "+": operator.add,
@@ -69,6 +73,7 @@ _BINARY: dict[str, Callable[[Value | float, Value | float], Value]] = {
     "*": operator.mul,
     "/": operator.truediv,
     "**": operator.pow,
+    "maximum": maximum,
 }
 OPS: tuple[str, ...] = (*_BINARY, *_UNARY)
 _BOUND = 100.0  # every node's |data| stays below it, so finite differences stay accurate
@@ -97,7 +102,12 @@ class Graph:
         names = [f"x{i}" for i in range(len(self.inputs))]
         for op, args in self.steps:
             parts = [names[int(i)] if kind == "node" else repr(i) for kind, i in args]
-            names.append(f"{op}({parts[0]})" if op in _UNARY else f"({parts[0]} {op} {parts[1]})")
+            if op in _UNARY:
+                names.append(f"{op}({parts[0]})")
+            else:  # a named binary op reads as a call, the others infix
+                names.append(
+                    f"{op}({parts[0]}, {parts[1]})" if op.isalpha() else f"({parts[0]} {op} {parts[1]})"
+                )
         return f"Graph(inputs={self.inputs!r}, root={names[-1]!r})"
 
 
@@ -113,9 +123,10 @@ def graphs(
     """Random computation graphs over min_leaves..max_leaves leaves with up to `max_ops` ops.
 
     Leaf data lie in [min_value, max_value]. Every op is applied only well inside its
-    domain (log of x > 0.5, division by |x| > 0.5, relu away from its kink, bounded
-    results), so the graph is differentiable at its inputs and finite differences agree
-    with the true gradient. Operands may be shared (diamonds) and may be plain numbers.
+    domain (log and sqrt of x > 0.5, log1p of x > -0.5, division by |x| > 0.5, relu, abs and
+    maximum away from their kinks, bounded results), so the graph is differentiable at its
+    inputs and finite differences agree with the true gradient. Operands may be shared
+    (diamonds) and may be plain numbers.
     """
     for name, n in (("min_leaves", min_leaves), ("max_leaves", max_leaves), ("max_ops", max_ops)):
         if isinstance(n, bool) or not isinstance(n, int) or n < (0 if name == "max_ops" else 1):
@@ -197,8 +208,14 @@ def _safe(op: str, xs: list[float]) -> bool:
         return a < 4.0
     if op == "log":
         return a > 0.5
-    if op == "relu":
+    if op in ("relu", "abs"):
         return abs(a) > 0.5
+    if op == "sqrt":
+        return a > 0.5
+    if op == "log1p":
+        return a > -0.5
+    if op == "maximum":
+        return abs(a - xs[1]) > 0.5
     if op == "/":
         return abs(xs[1]) > 0.5
     if op == "**":
