@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from chainrule.cli import _graph, _sweep
+from chainrule.cli import _graddesc, _graph, _sweep
 from chainrule.cli._common import CLIError
 
 
@@ -16,6 +16,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     subcommands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _sweep.add_parser(subcommands)
     _graph.add_parser(subcommands)
+    _graddesc.add_parser(subcommands)
     args = parser.parse_args(argv)
     try:
         code: int = args.run(args)

@@ -1,0 +1,113 @@
+"""`chainrule graddesc`: the course's graddesc sheet, a line fitted by online SGD, momentum,
+RMSProp and Adam; a table, the CSV of every update, a plot."""
+
+from __future__ import annotations
+
+import argparse
+import io
+from pathlib import Path
+from typing import Any
+
+from chainrule.cli._common import CLIError, check_writable, numbers_that_fit, parse_number, write_output
+from chainrule.graddesc import OPTIMIZERS, RULES, Run, default_lr, train
+from chainrule.graddesc_report import format_table, write_csv, write_plot
+
+
+def add_parser(subcommands: Any) -> None:
+    parser = subcommands.add_parser(
+        "graddesc",
+        help="fit the course's line y = 2x + 30 with SGD, momentum, RMSProp and Adam",
+        description="Fit y = a·x + b to the course's graddesc sheet (29 points on y = 2x + 30) "
+        "with online SGD from a = b = 1, one update per point in the sheet's order; print per "
+        "optimizer the root of the summed squared error of each epoch and the final a and b, "
+        "optionally write every update (CSV) and the (a, b) paths and errors (PNG).",
+    )
+    parser.add_argument(
+        "--optimizer",
+        nargs="+",
+        metavar="NAME",
+        default=list(OPTIMIZERS),
+        help=f"any of {', '.join(OPTIMIZERS)} (default: all four, in that order)",
+    )
+    parser.add_argument(
+        "--rules",
+        default="sheet",
+        help="sheet: the spreadsheet's update formulas (default); library: nn.optim's, PyTorch's formulas",
+    )
+    parser.add_argument("--epochs", default="5", help="passes over the 29 points (default: %(default)s)")
+    parser.add_argument(
+        "--lr",
+        nargs="+",
+        metavar="LR",
+        help="one learning rate for every optimizer, or one per optimizer "
+        "(default: the sheet's 1e-4, 1e-4, 0.02, 1; with --rules library 1e-4, 1e-5, 0.02, 0.5)",
+    )
+    parser.add_argument("--csv", metavar="PATH", type=Path, help="write one row per update here")
+    parser.add_argument(
+        "--plot", metavar="PATH", type=Path, help="write a PNG of the (a, b) paths and the errors here"
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    optimizers = _optimizers(args.optimizer)
+    if args.rules not in RULES:
+        raise CLIError(f"--rules: {args.rules!r} is not one of {', '.join(RULES)}")
+    epochs = _epochs(args.epochs)
+    rates = _learning_rates(args.lr, optimizers, args.rules)
+    for path, option in ((args.csv, "--csv"), (args.plot, "--plot")):
+        if path is not None:
+            check_writable(path, option)
+    with numbers_that_fit():
+        runs = [train(name, rules=args.rules, epochs=epochs, lr=lr) for name, lr in zip(optimizers, rates)]
+    print(format_table(runs))
+    _write_files(runs, args.csv, args.plot)
+    return 0
+
+
+def _write_files(runs: list[Run], csv_path: Path | None, plot_path: Path | None) -> None:
+    if csv_path is not None:
+        text = io.StringIO()
+        write_csv(runs, text)
+        write_output(csv_path, text.getvalue().encode(), "--csv")
+        print(f"wrote {csv_path}")
+    if plot_path is not None:
+        png = io.BytesIO()
+        write_plot(runs, png)
+        write_output(plot_path, png.getvalue(), "--plot")
+        print(f"wrote {plot_path}")
+
+
+def _optimizers(names: list[str]) -> list[str]:
+    for name in names:
+        if name not in OPTIMIZERS:
+            raise CLIError(f"--optimizer: {name!r} is not one of {', '.join(OPTIMIZERS)}")
+        if names.count(name) > 1:
+            raise CLIError(f"--optimizer: {name!r} is given more than once")
+    return names
+
+
+def _epochs(text: str) -> int:
+    try:
+        epochs = int(text)
+    except ValueError:
+        raise CLIError(f"--epochs: {text!r} is not a whole number") from None
+    if epochs < 1:
+        raise CLIError(f"--epochs: must be >= 1, got {text!r}")
+    return epochs
+
+
+def _learning_rates(texts: list[str] | None, optimizers: list[str], rules: str) -> list[float]:
+    if texts is None:
+        return [default_lr(name, rules) for name in optimizers]
+    if len(texts) not in (1, len(optimizers)):
+        raise CLIError(
+            f"--lr: give one learning rate, or one per optimizer ({len(optimizers)}), got {len(texts)}"
+        )
+    rates = []
+    for text in texts:
+        lr = parse_number(text, "--lr")
+        if lr < 0.0:
+            raise CLIError(f"--lr: learning rates must be >= 0, got {text!r}")
+        rates.append(lr)
+    return rates * len(optimizers) if len(rates) == 1 else rates
