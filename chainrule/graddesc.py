@@ -16,9 +16,7 @@ started at a = b = 1, and each point in turn is one update (batch size 1) on the
     adam      m and v as above;    p ← p − lr·m/√v  (the new m and v, no ε, no bias correction)
                                                                      lr 1, β1 = β2 = 0.9, m 0, v 10000
 
-`rules="library"` runs `nn.optim`'s SGD, SGD with momentum, RMSprop and Adam instead, with
-PyTorch's formulas and the sheet's β (`LIBRARY_SETTINGS`); `DIFFERENCES` says why their
-numbers differ from the sheet's.
+`DIFFERENCES` says why PyTorch's optimizers give other numbers than the sheet's formulas.
 """
 
 from __future__ import annotations
@@ -64,22 +62,12 @@ START = (1.0, 1.0)
 """The sheet's starting (a, b)."""
 
 OPTIMIZERS = ("basic", "momentum", "rmsprop", "adam")
-RULES = ("sheet", "library")
+RULES = ("sheet",)
 BETA = 0.9
 """The sheet's β for every average (momentum's m, RMSProp's and Adam's m and v)."""
 SHEET_V0 = 10000.0
 """Where the sheet starts RMSProp's and Adam's v."""
 SHEET_LEARNING_RATES = {"basic": 1e-4, "momentum": 1e-4, "rmsprop": 0.02, "adam": 1.0}
-LIBRARY_LEARNING_RATES = {"basic": 1e-4, "momentum": 1e-5, "rmsprop": 0.02, "adam": 0.5}
-"""Defaults for `rules="library"`: the sheet's rates where the formulas agree, else rates
-that reach the line in a few epochs (momentum without dampening takes steps 10× the sheet's)."""
-LIBRARY_SETTINGS = {
-    "basic": "SGD(lr)",
-    "momentum": "SGD(lr, momentum=0.9)",
-    "rmsprop": "RMSprop(lr, alpha=0.9)",
-    "adam": "Adam(lr, betas=(0.9, 0.9))",
-}
-"""What `rules="library"` runs for each optimizer (PyTorch's defaults otherwise: eps=1e-8)."""
 
 DIFFERENCES = (
     ("momentum", "dampening", "m ← β·m + (1 − β)·g", "buf ← β·buf + g (dampening 0): 1/(1 − β) = 10× larger"),
@@ -91,7 +79,7 @@ DIFFERENCES = (
     ("adam", "ε", "none: m/√v", "m̂/(√v̂ + ε), ε = 1e-8"),
     ("adam", "v's start", "10000", "0 (bias correction makes up for it)"),
 )
-"""(optimizer, what, the sheet, PyTorch): why `rules="sheet"` and `rules="library"` differ."""
+"""(optimizer, what, the sheet, PyTorch): why the sheet's numbers and PyTorch's differ."""
 
 
 @dataclass(frozen=True)
@@ -231,10 +219,10 @@ SHEET_RULES: dict[str, type[SheetBasic]] = {
 
 
 def default_lr(optimizer: str, rules: str = "sheet") -> float:
-    """The learning rate `train` uses when given none: the sheet's, or `LIBRARY_LEARNING_RATES`."""
+    """The learning rate `train` uses when given none: the sheet's."""
     check_choice(optimizer, "optimizer", OPTIMIZERS)
     check_choice(rules, "rules", RULES)
-    return (SHEET_LEARNING_RATES if rules == "sheet" else LIBRARY_LEARNING_RATES)[optimizer]
+    return SHEET_LEARNING_RATES[optimizer]
 
 
 def train(optimizer: str, *, rules: str = "sheet", epochs: int = 5, lr: float | None = None) -> Run:
@@ -245,7 +233,7 @@ def train(optimizer: str, *, rules: str = "sheet", epochs: int = 5, lr: float | 
     epochs = check_int(epochs, "epochs", min_value=1)
     lr = default_lr(optimizer, rules) if lr is None else check_number(lr, "lr", min_value=0.0)
     a, b = Value(START[0], label="a"), Value(START[1], label="b")
-    stepper = SHEET_RULES[optimizer]([a, b], lr) if rules == "sheet" else _library(optimizer, [a, b], lr)
+    stepper = SHEET_RULES[optimizer]([a, b], lr)
     updates = []
     for epoch in range(1, epochs + 1):
         for step, (x, y) in enumerate(zip(X, Y, strict=True), start=1):
@@ -258,11 +246,6 @@ def train(optimizer: str, *, rules: str = "sheet", epochs: int = 5, lr: float | 
                 Update(optimizer, epoch, step, float(x), float(y), *before, a.data, b.data, loss.data)
             )
     return Run(optimizer, rules, lr, tuple(updates))
-
-
-def _library(optimizer: str, params: list[Value], lr: float) -> SheetBasic:
-    # nn.optim's optimizers with PyTorch's formulas arrive separately; until then, refuse
-    raise NotImplementedError(f"rules='library' is not available yet for {optimizer!r}")
 
 
 def _assign(rule: SheetBasic, news: list[float]) -> None:

@@ -57,7 +57,7 @@ def format_table(runs: Sequence[Run]) -> str:
 
 def format_differences() -> str:
     """The table of why the sheet's numbers and PyTorch's differ, aligned as text."""
-    rows = [("optimizer", "what", "the sheet", "PyTorch (nn.optim)"), *DIFFERENCES]
+    rows = [("optimizer", "what", "the sheet", "PyTorch"), *DIFFERENCES]
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))

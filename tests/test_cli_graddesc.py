@@ -100,7 +100,7 @@ def test_many_epochs_show_the_first_and_last_four(capsys: pytest.CaptureFixture[
     [
         (["--optimizer", "sgd"], "--optimizer: 'sgd' is not one of basic, momentum, rmsprop, adam"),
         (["--optimizer", "adam", "adam"], "--optimizer: 'adam' is given more than once"),
-        (["--rules", "torch"], "--rules: 'torch' is not one of sheet, library"),
+        (["--rules", "torch"], "--rules: 'torch' is not one of sheet"),
         (["--epochs", "0"], "--epochs: must be >= 1, got '0'"),
         (["--epochs", "two"], "--epochs: 'two' is not a whole number"),
         (["--lr", "fast"], "--lr: 'fast' is not a number"),

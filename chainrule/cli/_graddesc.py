@@ -32,7 +32,7 @@ def add_parser(subcommands: Any) -> None:
     parser.add_argument(
         "--rules",
         default="sheet",
-        help="sheet: the spreadsheet's update formulas (default); library: nn.optim's, PyTorch's formulas",
+        help="sheet: the spreadsheet's update formulas (the default)",
     )
     parser.add_argument("--epochs", default="5", help="passes over the 29 points (default: %(default)s)")
     parser.add_argument(
@@ -40,7 +40,7 @@ def add_parser(subcommands: Any) -> None:
         nargs="+",
         metavar="LR",
         help="one learning rate for every optimizer, or one per optimizer "
-        "(default: the sheet's 1e-4, 1e-4, 0.02, 1; with --rules library 1e-4, 1e-5, 0.02, 0.5)",
+        "(default: the sheet's 1e-4, 1e-4, 0.02, 1)",
     )
     parser.add_argument("--csv", metavar="PATH", type=Path, help="write one row per update here")
     parser.add_argument(
