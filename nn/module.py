@@ -35,6 +35,17 @@ class Module:
         for p in self.parameters():
             p.grad = 0.0
 
+    def graph_groups(self, order: Sequence[Value]) -> list[tuple[str, Value, list[Value]]]:
+        """For `autograd.draw(root, group=module)`: each call of one of this module's neurons
+        among the nodes `order`, as (name, output node, the nodes the call made). Searches
+        the modules held in attributes or in lists of them; `Neuron` does the matching."""
+        found = []
+        for attribute in vars(self).values():
+            for module in attribute if isinstance(attribute, (list, tuple)) else (attribute,):
+                if isinstance(module, Module):
+                    found += module.graph_groups(order)
+        return found
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
 
@@ -82,6 +93,28 @@ class Neuron(Module):
 
     def parameters(self) -> list[Value]:
         return [*self.w, self.b] if self.b is not None else list(self.w)
+
+    def graph_groups(self, order: Sequence[Value]) -> list[tuple[str, Value, list[Value]]]:
+        """Each node of `order` that a call of this neuron returned, with the nodes that call
+        made: read back from `__call__`'s shape, its own weights and bias found by identity."""
+        groups = []
+        terms = self.parameters()  # w1·x1 + w2·x2 + … (+ b), summed left to right
+        for out in order:
+            node, made = out, [out]
+            if self.activation != "linear":  # activation(weighted sum): one child
+                if len(out.children) != 1:
+                    continue
+                node = out.children[0]
+            for term in reversed(terms[1:]):
+                if node.op != "+" or len(node.children) != 2 or not _is_term(node.children[1], term):
+                    break
+                made += (node, node.children[1])  # a sum and its last term; then the rest
+                node = node.children[0]
+            else:
+                if _is_term(node, terms[0]):
+                    made = list(dict.fromkeys([*made, node, *terms]))
+                    groups.append((f"{self.activation} neuron", out, made))
+        return groups
 
     def __repr__(self) -> str:
         return f"Neuron({self.nin}, activation={self.activation!r}, bias={self.b is not None})"
@@ -162,6 +195,11 @@ class MLP(Module):
         return (
             f"MLP({first.nin}, {sizes}, activation={first.activation!r}{output}, bias={first.b is not None})"
         )
+
+
+def _is_term(node: Value, parameter: Value) -> bool:
+    """`node` is `parameter` (the bias) or `parameter * x` (a weight's product)."""
+    return node is parameter or (node.op == "*" and bool(node.children) and node.children[0] is parameter)
 
 
 def _positive_int(n: int, name: str) -> int:

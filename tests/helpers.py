@@ -7,6 +7,7 @@ import random
 import re
 from pathlib import Path
 
+import nn
 from autograd import Value
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -53,3 +54,13 @@ def mlp_loss(sizes: tuple[int, ...], seed: int = 0) -> Value:
     loss = (xs[0] - 0.5) ** 2
     loss.backward()
     return loss
+
+
+def micrograd_mlp(activation: str = "relu") -> tuple[nn.MLP, Value, Value]:
+    """micrograd's demo network, 2-16-16-1 with a linear output, and its hinge loss
+    (1 - y·s).relu() on one example, after backward: (model, score s, loss)."""
+    model = nn.MLP(2, [16, 16, 1], activation=activation, output_activation="linear", rng=0)
+    (score,) = model([Value(0.5, "x1"), Value(-1.0, "x2")])
+    loss = (1.0 - 1.0 * score).relu()
+    loss.backward()
+    return model, score, loss

@@ -11,10 +11,12 @@ import sys
 import graphviz
 import pytest
 
-from autograd import Value, draw, topological_order
+import nn
+from autograd import Value, draw, scalar_op, topological_order
 from chainrule import closed_form
+from nn.module import ACTIVATIONS
 from nn.teaching import DEFAULT_INPUTS, DEFAULT_TARGETS, DEFAULT_WEIGHTS, teaching_network
-from tests.helpers import EXACT, boxes, edges, mlp_loss, small_graph
+from tests.helpers import EXACT, boxes, edges, micrograd_mlp, mlp_loss, small_graph
 
 
 def numbers_of(source: str) -> dict[str, tuple[float, float]]:
@@ -233,33 +235,72 @@ def test_highlight_w1_sums_its_two_paths() -> None:
 def test_a_large_graph_is_refused_with_a_message_saying_what_to_do() -> None:
     loss = mlp_loss((2, 16, 16, 1))
     count = len(topological_order(loss))
-    with pytest.raises(ValueError, match=rf"has {count} nodes, more than max_nodes=400.*group_neurons=True"):
+    with pytest.raises(ValueError, match=rf"has {count} nodes, more than max_nodes=400.*group=model"):
         draw(loss)
     assert len(boxes(draw(loss, max_nodes=None).source)) == count
 
 
-def test_group_neurons_draws_one_box_per_neuron() -> None:
-    loss = mlp_loss((2, 16, 16, 1))
-    source = draw(loss, group_neurons=True).source
-    names = [cells[0] for cells in boxes(source).values() if len(cells) == 3]
-    neurons = [name for name in names if "neuron" in name]
-    assert len(neurons) == 16 + 16 + 1
-    assert neurons.count("tanh neuron (8 nodes)") == 16  # 2 products, 2 weights, bias, 2 sums, tanh
-    assert neurons.count("tanh neuron (50 nodes)") == 16 + 1  # 16 inputs: 16·3 + bias + tanh
-    assert {"x0", "x1"} <= set(names)
-    drawn_edges = set(re.findall(r"^\t(n\d+(?:op)?) -> (n\d+(?:op)?)$", source, re.MULTILINE))
-    assert len(drawn_edges) == 2 * 16 + 16 * 16 + 16 + 4  # the layers, then output → − → ** (via op nodes)
-    with pytest.raises(ValueError, match="group_neurons"):
-        draw(loss, group_neurons=True, edge_labels=True)
-    with pytest.raises(
-        ValueError, match=r"has 37 boxes, more than max_nodes=10; pass max_nodes=37 \(or None\)"
-    ):
-        draw(loss, group_neurons=True, max_nodes=10)
+def grouped_boxes(source: str) -> list[str]:
+    """The first cell of each box (a name, or "data …" when unnamed)."""
+    return [cells[0] for cells in boxes(source).values()]
 
 
-def test_group_neurons_keeps_named_nodes_out_of_neurons() -> None:
+def test_grouping_by_the_model_gives_one_box_per_neuron_and_leaves_the_loss_alone() -> None:
+    model, score, loss = micrograd_mlp()
+    source = draw(loss, group=model).source
+    names = grouped_boxes(source)
+    assert names.count("relu neuron (8 nodes)") == 16  # 2 weights, 2 products, bias, 2 sums, relu
+    assert names.count("relu neuron (50 nodes)") == 16  # 16 weights and products, bias, 16 sums, relu
+    assert names.count("linear neuron (49 nodes)") == 1  # the linear output: no activation node
+    assert {"x1", "x2"} <= set(names)
+    loss_nodes = topological_order(loss)[-3:]  # 1.0·s, 1 − that, relu: drawn as they are
+    assert [node.op for node in loss_nodes] == ["*", "-", "relu"]
+    assert len(boxes(source)) == 2 + 33 + 3
+    assert len(re.findall(r"^\tn\d+op \[label=<relu>", source, re.MULTILINE)) == 1  # the loss's
+    drawn = set(re.findall(r"^\t(n\d+(?:op)?) -> (n\d+(?:op)?)$", source, re.MULTILINE))
+    assert len(drawn) == 2 * 16 + 16 * 16 + 16 + 2 * 3  # the layers, then s → * → − → relu (op nodes)
+    shown = numbers_of(draw(loss, group=model, precision=EXACT).source)
+    out_box = names.index("linear neuron (49 nodes)")
+    assert shown[f"n{out_box}"] == (score.data, score.grad)  # a box shows its output's data and grad
+
+
+def test_grouping_does_not_read_activation_names_from_op_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    softplus = scalar_op("softplus", lambda x: math.log1p(math.exp(x)), lambda x: 1.0 / (1.0 + math.exp(-x)))
+    monkeypatch.setitem(ACTIVATIONS, "softplus", softplus)
+    model = nn.MLP(2, [3, 1], activation="softplus", output_activation="linear", rng=0)
+    (out,) = model([Value(0.5, "x1"), Value(-1.0, "x2")])
+    names = grouped_boxes(draw(out, group=model).source)
+    assert names == ["x1", "x2", *["softplus neuron (8 nodes)"] * 3, "linear neuron (10 nodes)"]
+
+
+def test_grouping_keeps_a_weight_used_elsewhere_visible() -> None:
+    model = nn.MLP(2, [2, 1], activation="tanh", rng=0)
+    xs = [Value(0.5, "x1"), Value(-1.0, "x2")]
+    w = model.layers[0].neurons[0].w[0]
+    w.label = "w"
+    (out,) = model(xs)
+    penalty = out + 0.01 * w**2  # w is used outside its neuron: it stays a box of its own
+    names = grouped_boxes(draw(penalty, group=model).source)
+    assert "w" in names
+    assert names.count("tanh neuron (7 nodes)") == 1 and names.count("tanh neuron (8 nodes)") == 2
+
+
+def test_grouping_the_teaching_network_names_each_neuron_after_its_output() -> None:
     network = teaching_network()
     network.loss.backward()
-    names = [cells[0] for cells in boxes(draw(network.loss, group_neurons=True).source).values()]
+    names = grouped_boxes(draw(network.loss, group=network.model).source)
+    neurons = [f"{name}: sigmoid neuron (6 nodes)" for name in ("a_h1", "a_h2", "a_o1", "a_o2")]
+    assert set(neurons) <= set(names)
     assert {"i1", "i2", "E1", "E2", "E_total"} <= set(names)
-    assert "w5" in names  # named leaves stay visible
+    assert not {"w1", "h1", "o1"} & set(names)  # inside their neurons
+
+
+def test_grouping_is_refused_with_edge_options_and_checks_its_limits() -> None:
+    model, _, loss = micrograd_mlp()
+    with pytest.raises(ValueError, match="group"):
+        draw(loss, group=model, edge_labels=True)
+    with pytest.raises(TypeError, match=r"graph_groups.*got bool: True"):
+        draw(loss, group=True)  # type: ignore[arg-type]  # the old group_neurons=True
+    message = r"has 38 boxes, more than max_nodes=10; pass max_nodes=38 \(or None\)"
+    with pytest.raises(ValueError, match=message):
+        draw(loss, group=model, max_nodes=10)

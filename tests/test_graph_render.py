@@ -14,7 +14,7 @@ from PIL import GifImagePlugin, Image
 from autograd import Value, animate, draw, topological_order
 from chainrule.cli import main
 from nn.teaching import teaching_network
-from tests.helpers import DOCS, README_PICTURE, mlp_loss, small_graph
+from tests.helpers import DOCS, README_PICTURE, micrograd_mlp, small_graph
 
 pytestmark = [
     pytest.mark.needs_dot,
@@ -82,9 +82,9 @@ def test_gif_has_one_frame_per_visited_node(tmp_path: Path) -> None:
 
 
 def test_mlp_2_16_16_1_renders(capsys: pytest.CaptureFixture[str]) -> None:
-    loss = mlp_loss((2, 16, 16, 1))
-    options: dict[str, dict[str, bool | None]] = {
-        "one box per neuron": {"group_neurons": True},
+    model, _, loss = micrograd_mlp()
+    options: dict[str, dict[str, object]] = {
+        "one box per neuron": {"group": model},
         "every node": {"max_nodes": None},
     }
     for name, option in options.items():

@@ -6,7 +6,8 @@ graphviz and Pillow are imported when a graph is drawn, not when this package is
 - `render`: `draw` and the Digraph builder it shares with the animation
 - `animation`: `backward_frames`, `animate` (a GIF)
 - `_labels`: escaping, numbers, value boxes; `_chain_rule`: the highlighted path's title;
-  `_neurons`: one box per neuron; `_options`: option checks; `_computation_graph`: the Digraph class
+  `_groups`: one box per neuron (`draw(group=model)`); `_options`: option checks;
+  `_computation_graph`: the Digraph class
 """
 
 from autograd.graph._options import DEFAULT_MAX_NODES, RANKDIRS

@@ -10,7 +10,7 @@ RANKDIRS = ("LR", "RL", "TB", "BT")
 
 def check_size(count: int, max_nodes: int | None, *, grouped: bool = False) -> None:
     if max_nodes is not None and count > max_nodes:
-        group = "" if grouped else "group_neurons=True to draw one box per neuron, or "
+        group = "" if grouped else "group=model (the nn.Module that built it) to draw one box per neuron, or "
         what = "boxes" if grouped else "nodes"
         raise ValueError(
             f"draw: the graph has {count} {what}, more than max_nodes={max_nodes}; pass {group}"

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from autograd.engine import Value, topological_order
 from autograd.graph import _labels
 from autograd.graph._chain_rule import MAX_LISTED_PATHS, ChainRule, Factor, chain_rule
+from autograd.graph._groups import Grouping, check_grouping, draw_grouped
 from autograd.graph._options import DEFAULT_MAX_NODES, check_options, check_size
 
 if TYPE_CHECKING:
@@ -34,7 +35,7 @@ def draw(
     precision: int = 4,
     edge_labels: bool = False,
     highlight: Value | None = None,
-    group_neurons: bool = False,
+    group: Grouping | None = None,
     max_nodes: int | None = DEFAULT_MAX_NODES,
 ) -> graphviz.Digraph:
     """The graph of `root` as a `graphviz.Digraph` (same graph, same DOT text).
@@ -46,20 +47,21 @@ def draw(
     - `highlight`: a node of the graph (usually a leaf such as a weight). Every path from
       `root` to it is coloured, and the graph's title states the chain rule along them:
       each path's product of derivatives between named nodes, and their sum.
-    - `group_neurons`: draw each neuron (a tanh/relu/sigmoid node with the unnamed nodes and
-      single-use leaves that only feed it, i.e. its sum, weights and bias) as one box.
-      Cannot be combined with `edge_labels` or `highlight`, which concern single edges.
+    - `group`: the model that built the graph (an `nn.Module`, or any object with a
+      `graph_groups(order)` method): each call of one of its neurons, i.e. its products,
+      weighted sum and activation with its weights and bias, is drawn as one box. Nodes the
+      model did not make (inputs, a loss) stay as they are. Cannot be combined with
+      `edge_labels` or `highlight`, which concern single edges.
     - `max_nodes`: refuse (ValueError) to draw more value boxes than this; `dot` takes
       minutes on thousands of nodes. None draws everything.
     """
     check_options(root, rankdir, precision, max_nodes)
     order = topological_order(root)
-    if group_neurons:
+    if group is not None:
+        grouping = check_grouping(group)
         if edge_labels or highlight is not None:
-            raise ValueError("draw: edge_labels and highlight cannot be combined with group_neurons=True")
-        from autograd.graph._neurons import draw_grouped
-
-        return draw_grouped(root, order, rankdir=rankdir, precision=precision, max_nodes=max_nodes)
+            raise ValueError("draw: edge_labels and highlight cannot be combined with group")
+        return draw_grouped(order, grouping, rankdir=rankdir, precision=precision, max_nodes=max_nodes)
     check_size(len(order), max_nodes)
     chain = None
     if highlight is not None:
