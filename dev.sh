@@ -2,7 +2,7 @@
 # All set-up, then one of the project's two entry points:
 #   bash dev.sh demo   # the learning-rate sweep of the course's network, with its CSV and plot
 #   bash dev.sh test   # ruff, mypy, every test (notebooks included) and the benchmark's --quick check
-# Set-up is idempotent: a virtual environment in .venv with the project and its test extras
+# Set-up is idempotent: a virtual environment in .venv with the project and its test, bench and data extras
 # (reinstalled when pyproject.toml changes), and Graphviz's `dot` from Debian's packages.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -17,7 +17,7 @@ install_python_packages() {
     if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
         echo "dev.sh: installing the project and its test extras into $venv" >&2
         # (the filter drops pip's notes about this machine's unused local package folders)
-        "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -e '.[test,bench]' \
+        "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -e '.[test,bench,data]' \
             2> >(grep -v 'is neither a file nor a directory' >&2)
         echo "$want" >"$stamp"
     fi

@@ -1,0 +1,103 @@
+"""Learning-rate schedules that set an optimizer's hyperparameters at every step.
+
+`OneCycle` is the one-cycle policy of fastai's `fit_one_cycle` (Leslie Smith's, as in lesson 5):
+over the first `pct_start` of the steps the learning rate rises from ``max_lr / div_factor``
+to `max_lr` while the momentum (SGD's `momentum`, Adam's β1) falls from ``moms[0]`` to
+``moms[1]``; over the rest the learning rate anneals to ``max_lr / (div_factor ·
+final_div_factor)`` and the momentum climbs back. Each phase follows half a cosine:
+
+    annealing_cos(start, end, pct) = end + (start − end) · (1 + cos(π · pct)) / 2
+
+Step ``i`` (counting from 0) of the first phase, of ``a1 = int(total_steps · pct_start)``
+steps, is at ``pct = i / a1``; step ``a1 + j`` of the second, of ``total_steps − a1``, at
+``pct = j / (total_steps − a1)``, as fastai v1 counts them.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Protocol
+
+from autograd.validation import check_int, check_number, finite_floats
+
+__all__ = ["OneCycle", "annealing_cos"]
+
+
+class _HasParamGroups(Protocol):
+    param_groups: list[dict[str, Any]]
+
+
+def annealing_cos(start: float, end: float, pct: float) -> float:
+    """From `start` at ``pct = 0`` to `end` at ``pct = 1`` along half a cosine."""
+    return end + (start - end) / 2.0 * (math.cos(math.pi * pct) + 1.0)
+
+
+class OneCycle:
+    """The one-cycle policy for `total_steps` optimizer steps (see the module docstring).
+
+    Call `apply(step)` before the optimizer's `step()`: it writes the step's learning rate
+    into every parameter group's ``lr`` and its momentum into ``momentum`` (SGD, RMSprop) or
+    the first of ``betas`` (Adam, AdamW).
+    """
+
+    def __init__(
+        self,
+        optimizer: _HasParamGroups,
+        max_lr: float,
+        total_steps: int,
+        *,
+        pct_start: float = 0.3,
+        div_factor: float = 25.0,
+        final_div_factor: float = 1e4,
+        moms: tuple[float, float] = (0.95, 0.85),
+    ) -> None:
+        if not hasattr(optimizer, "param_groups"):
+            raise TypeError(f"optimizer must have param_groups (an nn.optim optimizer), got {optimizer!r}")
+        self.optimizer = optimizer
+        self.max_lr = check_number(max_lr, "max_lr", min_value=0.0, exclude_min=True)
+        self.total_steps = check_int(total_steps, "total_steps", min_value=1)
+        self.pct_start = check_number(pct_start, "pct_start", min_value=0.0, max_value=1.0, exclude_max=True)
+        self.div_factor = check_number(div_factor, "div_factor", min_value=0.0, exclude_min=True)
+        self.final_div_factor = check_number(
+            final_div_factor, "final_div_factor", min_value=0.0, exclude_min=True
+        )
+        self.moms = finite_floats(moms, 2, "moms")
+        for m in self.moms:
+            check_number(m, "each of moms", min_value=0.0, max_value=1.0, exclude_max=True)
+        self.warmup_steps = int(self.total_steps * self.pct_start)
+
+    def lr(self, step: int) -> float:
+        """The learning rate at `step` (0 … total_steps − 1)."""
+        start = self.max_lr / self.div_factor
+        end = start / self.final_div_factor
+        phase, pct = self._phase(step)
+        return annealing_cos(start, self.max_lr, pct) if phase == 0 else annealing_cos(self.max_lr, end, pct)
+
+    def momentum(self, step: int) -> float:
+        """The momentum (β1 for Adam) at `step`."""
+        high, low = self.moms
+        phase, pct = self._phase(step)
+        return annealing_cos(high, low, pct) if phase == 0 else annealing_cos(low, high, pct)
+
+    def apply(self, step: int) -> None:
+        """Set the optimizer's learning rate and momentum for `step`."""
+        lr, momentum = self.lr(step), self.momentum(step)
+        for group in self.optimizer.param_groups:
+            group["lr"] = lr
+            if "betas" in group:
+                group["betas"] = (momentum, group["betas"][1])
+            elif "momentum" in group:
+                group["momentum"] = momentum
+
+    def _phase(self, step: int) -> tuple[int, float]:
+        step = check_int(step, "step", min_value=0, max_value=self.total_steps - 1)
+        if step < self.warmup_steps:
+            return 0, step / self.warmup_steps
+        return 1, (step - self.warmup_steps) / (self.total_steps - self.warmup_steps)
+
+    def __repr__(self) -> str:
+        return (
+            f"OneCycle(max_lr={self.max_lr!r}, total_steps={self.total_steps!r}, "
+            f"pct_start={self.pct_start!r}, div_factor={self.div_factor!r}, "
+            f"final_div_factor={self.final_div_factor!r}, moms={self.moms!r})"
+        )
