@@ -1,0 +1,131 @@
+"""Lesson 5's collaborative filtering: the course's crosstab, a dot-product model fitted to
+it, and a look inside the fitted weights (`chainrule.embeddings`).
+
+The `collab_filter` spreadsheet predicts each rating as the dot product of 5 user factors
+and 5 movie factors (its `bias` sheet adds a bias per user and per movie) and lets Excel's
+Solver minimise the root mean squared error over the rated cells. Here the engine computes
+the gradients and an `nn.optim` optimizer takes the steps.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import random
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from autograd.validation import check_choice, check_int
+from nn.collab import EmbeddingDotBias
+from nn.data import Ratings, read_crosstab
+from nn.losses import mse_loss
+from nn.optim import Optimizer
+
+__all__ = [
+    "LESSON_CROSSTAB",
+    "SOLVER_RMSE",
+    "EpochRecord",
+    "lesson_ratings",
+    "rmse",
+    "solver_model",
+    "train_epochs",
+]
+
+SOLVER_RMSE = {"dotprod": 0.3930154712865702, "bias": 0.3194674135586278}
+"""The sheet's RMSE over the 206 rated cells after Excel's Solver: 5 factors, without and
+with biases (cells V41 of `dotprod` and V42 of `bias`)."""
+
+
+def _data_file(name: str) -> Path:
+    return Path(str(resources.files("chainrule") / "data" / name))
+
+
+LESSON_CROSSTAB = _data_file("collab_filter.csv")
+"""The course's 15 × 15 crosstab (see chainrule/data/README.md for its source and terms)."""
+
+
+def lesson_ratings() -> Ratings:
+    """The spreadsheet's 206 ratings: 15 users × 15 movies, 19 blanks, the course's ids."""
+    return read_crosstab(LESSON_CROSSTAB)
+
+
+def solver_model(sheet: str = "dotprod") -> EmbeddingDotBias:
+    """The model with the factors (and biases) Excel's Solver found on `sheet` ("dotprod" or
+    "bias"), its users and movies numbered as in `lesson_ratings()`."""
+    check_choice(sheet, "sheet", tuple(SOLVER_RMSE))
+    ratings = lesson_ratings()
+    model = EmbeddingDotBias(5, ratings.n_users, ratings.n_items, bias=sheet == "bias")
+    rows = {"user": dict(zip(ratings.user_ids, range(ratings.n_users))),
+            "movie": dict(zip(ratings.item_ids, range(ratings.n_items)))}  # fmt: skip
+    with _data_file("collab_filter_solver.csv").open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            if row["sheet"] != sheet:
+                continue
+            index = rows[row["kind"]][int(row["id"])]
+            is_user = row["kind"] == "user"
+            factors = (model.user_factors if is_user else model.item_factors).weight[index]
+            for k, w in enumerate(factors):
+                w.data = float(row[f"f{k + 1}"])
+            biases = model.user_bias if is_user else model.item_bias
+            if biases is not None:
+                biases.weight[index][0].data = float(row["bias"])
+    return model
+
+
+def rmse(model: EmbeddingDotBias, ratings: Ratings) -> float:
+    """Root mean squared error of the model's predictions over `ratings`, in plain floats."""
+    if not len(ratings):
+        return math.nan
+    errors = (model.predict(u, i) - r for u, i, r in zip(ratings.users, ratings.items, ratings.ratings))
+    return math.sqrt(math.fsum(e * e for e in errors) / len(ratings))
+
+
+@dataclass(frozen=True)
+class EpochRecord:
+    """After `epoch` epochs: RMSE over the training and the validation ratings (nan when there
+    are none), and the seconds the epoch's training took."""
+
+    epoch: int
+    train_rmse: float
+    valid_rmse: float
+    seconds: float
+
+
+def train_epochs(
+    model: EmbeddingDotBias,
+    optimizer: Optimizer,
+    train: Ratings,
+    valid: Ratings | None = None,
+    *,
+    epochs: int,
+    batch_size: int | None = None,
+    seed: int = 0,
+) -> Iterator[EpochRecord]:
+    """Train for `epochs` epochs, yielding a record after each. A step is the mean squared
+    error over a batch (all of `train` when `batch_size` is None, as the spreadsheet's Solver
+    does; else batches of that size in a new seeded random order each epoch), its gradients by
+    `backward()`, then `optimizer.step()`."""
+    epochs = check_int(epochs, "epochs", min_value=0)
+    if batch_size is not None:
+        batch_size = check_int(batch_size, "batch_size", min_value=1)
+    rng = random.Random(check_int(seed, "seed"))
+    order = list(range(len(train)))
+    for epoch in range(1, epochs + 1):
+        start = time.perf_counter()
+        if batch_size is not None:
+            rng.shuffle(order)
+        for batch in _batches(order, batch_size or len(order)):
+            optimizer.zero_grad()
+            predictions = [model(train.users[j], train.items[j]) for j in batch]
+            mse_loss(predictions, [train.ratings[j] for j in batch]).backward()
+            optimizer.step()
+        seconds = time.perf_counter() - start
+        yield EpochRecord(epoch, rmse(model, train), rmse(model, valid) if valid else math.nan, seconds)
+
+
+def _batches(order: Sequence[int], size: int) -> Iterator[Sequence[int]]:
+    for start in range(0, len(order), size):
+        yield order[start : start + size]
