@@ -5,8 +5,9 @@ from pathlib import Path
 import pytest
 
 from autograd.errors import ChainruleError
-from nn.data import DataFileError, MalformedFileError
 from nn.data import (
+    DataFileError,
+    MalformedFileError,
     Ratings,
     read_crosstab,
     read_movielens_100k,
