@@ -11,14 +11,17 @@ from autograd.engine import (
     maximum,
     no_grad,
     scalar_op,
+    select,
     topological_order,
 )
 from autograd.functional import grad, value_and_grad
 from autograd.gradcheck import GradcheckError, gradcheck, numerical_gradient
 from autograd.graph import animate, backward_frames, draw
+from autograd.tape import Tape, trace
 
 __all__ = [
     "GradcheckError",
+    "Tape",
     "Value",
     "animate",
     "backward_frames",
@@ -31,6 +34,8 @@ __all__ = [
     "no_grad",
     "numerical_gradient",
     "scalar_op",
+    "select",
     "topological_order",
+    "trace",
     "value_and_grad",
 ]

@@ -21,9 +21,10 @@ so the graph keeps every operand at no cost in memory. The `operands`, `children
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+import operator
+from collections.abc import Callable, Sequence
 from contextlib import ContextDecorator
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 from autograd.errors import DomainError
 from autograd.validation import check_number
@@ -32,6 +33,9 @@ Number: TypeAlias = int | float
 Operand: TypeAlias = "Value | int | float"
 
 _grad_enabled = True
+# autograd.tape's tracer while it traces a function, else None: `select` and `scalar_op` tell it
+# what a node alone cannot (the candidates of a selection, the function of a scalar_op)
+_tracer: Any = None
 
 
 def _check_number(x: object, where: str) -> float:
@@ -413,8 +417,12 @@ def scalar_op(name: str, f: Callable[..., float], *derivatives: Callable[..., fl
         ]
         if len(args) == 1:
             a = args[0]
-            return _node(out, name, a, locals_[0]) if isinstance(a, Value) else Value(out)
-        return _binary(out, name, args[0], xs[0], locals_[0], args[1], xs[1], locals_[1])
+            node = _node(out, name, a, locals_[0]) if isinstance(a, Value) else Value(out)
+        else:
+            node = _binary(out, name, args[0], xs[0], locals_[0], args[1], xs[1], locals_[1])
+        if _tracer is not None and node.op:  # the tape must call f and its derivatives again
+            _tracer.scalar_op(node, op, f, derivatives, args)
+        return node
 
     op.__name__ = op.__qualname__ = name
     return op
@@ -442,6 +450,47 @@ def _binary(data: float, op: str, a: Operand, x: float, da: float, b: Operand, y
     if isinstance(b, Value):
         return _node(data, op, None, x, b, db)
     return Value(data)  # plain numbers only: a constant
+
+
+def select(values: Sequence[Any], index: int) -> Any:
+    """``values[index]`` as a graph operation: the Value at `index` (a plain number becomes a
+    constant Value; a row, i.e. a sequence, comes back as a list of its items so selected).
+
+    On the dynamic engine this is indexing, and the gradient reaches only the selected item.
+    Inside `autograd.trace` the index may be an integer input, different for every example
+    (a cross-entropy's target class, the row of an embedding table): the tape then gathers
+    per example forward and scatter-adds backward. Plain indexing, ``values[i]``, cannot be
+    traced that way: an index input refuses to become a Python int.
+    """
+    if _tracer is not None:
+        return _tracer.select(values, index)
+    check = check_selection if isinstance(index, int) else _check_index
+    return _selected(values[check(values, index)])
+
+
+def check_selection(values: Sequence[Any], index: int) -> int:
+    """`index` as an int in range for `values`; raise TypeError or IndexError otherwise."""
+    if isinstance(values, (str, bytes)) or not isinstance(values, Sequence) or not values:
+        raise TypeError(f"select: values must be a non-empty list or tuple, got {values!r}")
+    if isinstance(index, bool) or not 0 <= index < len(values):  # no negative indices: a bug, not a choice
+        raise IndexError(f"select: index must satisfy 0 <= index < {len(values)}, got {index!r}")
+    return index
+
+
+def _check_index(values: Sequence[Any], index: object) -> int:
+    try:
+        i = operator.index(index)  # numpy's integers too
+    except TypeError:
+        raise TypeError(f"select: index must be an int, got {type(index).__name__}: {index!r}") from None
+    return check_selection(values, i)
+
+
+def _selected(item: Any) -> Any:
+    if isinstance(item, Value):
+        return item
+    if isinstance(item, (str, bytes)) or not isinstance(item, Sequence):
+        return Value(_check_number(item, "a selected constant"))
+    return [_selected(x) for x in item]
 
 
 def _finite_float(x: object, what: str, at: list[float]) -> float:

@@ -13,6 +13,8 @@ __all__ = [
     "DomainError",
     "NonFiniteError",
     "StaleGraphError",
+    "StaleTapeError",
+    "TraceError",
     "ZeroDivisionDomainError",
 ]
 
@@ -37,3 +39,14 @@ class NonFiniteError(ChainruleError, OverflowError):
 
 class StaleGraphError(ChainruleError, RuntimeError):
     """backward() through a graph built before one of its leaves changed: rebuild the graph."""
+
+
+class TraceError(ChainruleError, TypeError):
+    """A function that `autograd.trace` cannot turn into a faithful tape: it reads the number
+    of a traced Value (a branch on it would be baked in), its graph changes with the example,
+    or it uses something the tape cannot replay."""
+
+
+class StaleTapeError(StaleGraphError):
+    """A tape called after the model it was traced from changed (its parameters, or a
+    number the traced function reads): trace it again."""

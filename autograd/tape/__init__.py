@@ -1,0 +1,13 @@
+"""The compiled tape: trace one example's graph once, replay it over whole batches.
+
+``tape = autograd.trace(fn, *example)`` runs `fn` on placeholder inputs and flattens its graph;
+``tape(*batch)`` is the mean of `fn` over a batch and ``tape.backward(*batch)`` adds the
+gradient of that mean to every parameter's `.grad`. Modules: `_trace` (tracing), `_program`
+(the flat layout, merged sums), `_numpy` and `_kernels` (the levelized batch replay),
+`_python` (straight-line Python per example), `_checks` (errors, retrace, stale guard),
+`_batch` (batch arguments). Importing this package does not import numpy; building a tape does.
+"""
+
+from autograd.tape._tape import Tape, trace
+
+__all__ = ["Tape", "trace"]

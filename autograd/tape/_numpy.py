@@ -1,0 +1,292 @@
+"""Replay of a tape over a whole batch with numpy: every slot a row of the batch's values.
+
+Levelization: each step's level is one more than its operands' highest (leaves are level 0);
+the steps of one level with the same op code run as one numpy call over all their rows, and
+slots are renumbered so that each such group writes one contiguous block. Chains of additions
+arrive merged into n-ary sums (`_program.steps`), summed with `np.add.reduceat`.
+
+Backward is a pull per level, from the root down: the gradient rows of a level's slots are
+each written once, as the sum over their uses (edges) of local derivative × the user's
+gradient, with `np.add.reduceat` over the edges sorted by slot, so no scatter-add is needed.
+A selection's parameters are the exception: their gradients (summed over the batch) are a
+`np.bincount` of the selected rows.
+
+Every float error (overflow, division by zero, invalid) raises inside `np.errstate`; the caller
+then finds the example and the op with `locate_failure` and the engine (see `_checks`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import pairwise
+
+import numpy as np
+from numpy.typing import NDArray
+
+from autograd.tape._kernels import KERNELS
+from autograd.tape._program import Program, Step, steps
+
+Array = NDArray[np.float64]
+IntArray = NDArray[np.intp]
+Rows = slice | IntArray
+
+
+class ReplayFailure(Exception):
+    """A float error in the batch: `examples` are the columns with a non-finite number."""
+
+    def __init__(self, stage: str, examples: list[int]) -> None:
+        super().__init__(stage, examples)
+        self.stage = stage
+        self.examples = examples
+
+
+def _rows(indices: list[int]) -> Rows:
+    """A slice when the indices are consecutive (no copy when reading), else an index array."""
+    if indices and indices == list(range(indices[0], indices[0] + len(indices))):
+        return slice(indices[0], indices[0] + len(indices))
+    return np.array(indices, dtype=np.intp)
+
+
+@dataclass
+class _Group:
+    code: str
+    out: slice
+    args: list[Rows]  # per operand position: the operand rows of every step of the group
+    const: tuple[bool, ...]
+    edges: list[IntArray | None]  # per operand position: where its local derivatives go
+    # 'sum': the operands of all steps one after the other, and where each step's start
+    starts: IntArray | None = None
+    # 'select': candidates (steps × K), the index input, and the edges (rows, which candidate)
+    index: int = -1
+    select_edges: tuple[IntArray, IntArray, IntArray] | None = None  # edge, step, k
+    select_params: IntArray | None = None  # steps × K: parameter number, or P for none
+
+
+@dataclass
+class _Level:
+    """The backward pull of one level's slots."""
+
+    rows: Rows  # the slots whose gradient is written (those with at least one edge)
+    edges: slice
+    starts: IntArray | None  # None when every slot has exactly one edge
+
+
+class NumpyReplay:
+    """A levelized layout of a program, replayed over batches."""
+
+    def __init__(self, program: Program) -> None:
+        self.program = program
+        p, f = len(program.params), program.n_float
+        all_steps = steps(program)
+        level = {slot: 0 for slot in range(program.first_op)}
+        for step in all_steps:
+            level[step.out] = 1 + max(level[a] for a in step.args)
+        self.n_levels = max(level.values())
+
+        def key(step: Step) -> tuple[object, ...]:
+            const = tuple(program.is_constant(a) for a in step.args)
+            if step.code == "sum":
+                return (level[step.out], "sum")
+            if step.code == "select":
+                return (level[step.out], "select", step.index, len(step.args))
+            return (level[step.out], step.code, const)
+
+        ordered = sorted(all_steps, key=lambda s: (level[s.out], repr(key(s)), s.out))
+        # renumber: leaves keep their slots, op results follow in group order
+        new = {slot: slot for slot in range(program.first_op)}
+        for i, step in enumerate(ordered):
+            new[step.out] = program.first_op + i
+        self.n_slots = program.first_op + len(ordered)
+        self.root = new[program.root]
+        self.n_params, self.n_float = p, f
+        self.constant_rows = slice(program.first_constant, program.first_op)
+
+        # edges: (child, user, step position, operand position), sorted by child
+        edge_list: list[tuple[int, int, int, int]] = []
+        select_params: dict[tuple[int, int], int] = {}
+        for i, step in enumerate(ordered):
+            if step.code == "detach":
+                continue
+            for j, a in enumerate(step.args):
+                if not program.needs_grad(a):
+                    continue
+                if step.code == "select" and a < p:
+                    select_params[(i, j)] = a  # scatter-added backward, summed over the batch
+                    continue
+                edge_list.append((new[a], new[step.out], i, j))
+        edge_list.sort()
+        self.n_edges = len(edge_list)
+        scratch = self.n_edges  # a row that takes the derivatives nobody needs
+        edge_of = {(i, j): e for e, (_, _, i, j) in enumerate(edge_list)}
+        self.edge_child = np.array([c for c, _, _, _ in edge_list], dtype=np.intp)
+        self.edge_user = np.array([u for _, u, _, _ in edge_list], dtype=np.intp)
+        self.n_param_edges = int(np.searchsorted(self.edge_child, p))
+        self.unit_edges = np.array(
+            [e for e, (_, _, i, _) in enumerate(edge_list) if ordered[i].code == "sum"], dtype=np.intp
+        )
+
+        # forward groups
+        self.groups: list[_Group] = []
+        position = 0
+        for _, members_iter in _group_by(ordered, key):
+            members = list(members_iter)
+            first = position
+            position += len(members)
+            positions = range(first, position)
+            out = slice(program.first_op + first, program.first_op + position)
+            code = members[0].code
+            if code == "sum":
+                flat = [new[a] for s in members for a in s.args]
+                lengths = [len(s.args) for s in members]
+                starts = np.cumsum([0, *lengths[:-1]]).astype(np.intp)
+                self.groups.append(_Group(code, out, [_rows(flat)], (), [], starts))
+                continue
+            arity = len(members[0].args)
+            args = [_rows([new[s.args[j]] for s in members]) for j in range(arity)]
+            if code == "select":
+                edges_, steps_, ks = [], [], []
+                params = np.full((len(members), arity), p, dtype=np.intp)
+                for row, i in enumerate(positions):
+                    for j in range(arity):
+                        if (i, j) in edge_of:
+                            edges_.append(edge_of[(i, j)])
+                            steps_.append(row)
+                            ks.append(j)
+                        elif (i, j) in select_params:
+                            params[row, j] = select_params[(i, j)]
+                candidates = np.array([[new[a] for a in s.args] for s in members], dtype=np.intp)
+                group = _Group(code, out, [candidates], (), [], index=members[0].index)
+                group.select_edges = tuple(np.array(x, dtype=np.intp) for x in (edges_, steps_, ks))  # type: ignore[assignment]
+                group.select_params = params if (params < p).any() else None
+                self.groups.append(group)
+                continue
+            const = tuple(program.is_constant(a) for a in members[0].args)
+            edges = [
+                np.array([edge_of.get((i, j), scratch) for i in positions], dtype=np.intp) for j in range(arity)
+            ]
+            self.groups.append(_Group(code, out, args, const, edges))
+
+        # backward: the op slots of each level, from the top down (the root's row is the seed)
+        first_of_level: dict[int, int] = {}
+        for i, step in enumerate(ordered):
+            first_of_level.setdefault(level[step.out], program.first_op + i)
+        bounds = [*(first_of_level[lv] for lv in sorted(first_of_level)), self.n_slots]
+        self.levels: list[_Level] = []
+        for s0, s1 in reversed(list(pairwise(bounds))[:-1]):
+            e0, e1 = (int(x) for x in np.searchsorted(self.edge_child, [s0, s1]))
+            if e0 == e1:  # no slot of this level passes a gradient on (all detached)
+                continue
+            children = self.edge_child[e0:e1]
+            written = np.unique(children)
+            rows: Rows = slice(s0, s1) if len(written) == s1 - s0 else written
+            starts = None if len(written) == e1 - e0 else np.searchsorted(children, written).astype(np.intp)
+            self.levels.append(_Level(rows, slice(e0, e1), starts))
+        self._workspace: tuple[int, Array, Array, Array] | None = None
+
+    def __repr__(self) -> str:
+        return (
+            f"NumpyReplay({self.n_slots} slots, {self.n_edges} edges, {self.n_levels} levels, "
+            f"{len(self.groups)} groups)"
+        )
+
+    def bytes_per_example(self) -> int:
+        """Memory per example of a batch: a value and a gradient per slot, a derivative per edge."""
+        return 8 * (2 * self.n_slots + self.n_edges + 1)
+
+    def _arrays(self, batch: int) -> tuple[Array, Array, Array]:
+        if self._workspace is None or self._workspace[0] != batch:
+            vals = np.empty((self.n_slots, batch))
+            vals[self.constant_rows] = np.array(self.program.constants)[:, None]
+            loc = np.empty((self.n_edges + 1, batch))
+            loc[self.unit_edges] = 1.0
+            grad = np.zeros((self.n_slots, batch))
+            self._workspace = (batch, vals, loc, grad)
+        return self._workspace[1:]
+
+    def run(
+        self, params: Array, floats: Array, indices: IntArray, seed: float | None
+    ) -> tuple[Array, Array | None]:
+        """The loss of every example (floats: F × B, indices: I × B) and, when `seed` is given,
+        the gradient of seed × Σ losses for every parameter."""
+        batch = floats.shape[1]
+        vals, loc, grad = self._arrays(batch)
+        vals[: self.n_params] = params[:, None]
+        vals[self.n_params : self.n_params + self.n_float] = floats
+        try:
+            with np.errstate(over="raise", divide="raise", invalid="raise", under="ignore"):
+                self._forward(vals, loc, indices)
+        except FloatingPointError:
+            with np.errstate(all="ignore"):
+                self._forward(vals, loc, indices)
+            raise ReplayFailure("forward", _bad_columns(vals, loc[:-1])) from None
+        losses = vals[self.root].copy()
+        if seed is None:
+            return losses, None
+        try:
+            with np.errstate(over="raise", divide="raise", invalid="raise", under="ignore"):
+                param_grads = self._backward(loc, grad, indices, seed)
+        except FloatingPointError:
+            with np.errstate(all="ignore"):
+                self._backward(loc, grad, indices, seed)
+            raise ReplayFailure("backward", _bad_columns(grad)) from None
+        return losses, param_grads
+
+    def _forward(self, vals: Array, loc: Array, indices: IntArray) -> None:
+        for g in self.groups:
+            if g.code == "sum":
+                assert g.starts is not None
+                np.add.reduceat(vals[g.args[0]], g.starts, axis=0, out=vals[g.out])
+            elif g.code == "select":
+                index = indices[g.index]
+                candidates = g.args[0]
+                assert isinstance(candidates, np.ndarray) and g.select_edges is not None
+                vals[g.out] = vals[candidates[:, index], np.arange(index.shape[0])]
+                edges, rows, ks = g.select_edges
+                if len(edges):
+                    loc[edges] = index[None, :] == ks[:, None]
+            else:
+                out, locals_ = KERNELS[g.code]([vals[rows] for rows in g.args], g.const)
+                vals[g.out] = out
+                for edges, local in zip(g.edges, locals_):
+                    if local is not None and edges is not None:
+                        loc[edges] = local
+
+    def _backward(self, loc: Array, grad: Array, indices: IntArray, seed: float) -> Array:
+        grad[self.root] = seed
+        user = self.edge_user
+        for lv in self.levels:
+            e = lv.edges
+            contrib = loc[e] * grad[user[e]]
+            if lv.starts is None:
+                grad[lv.rows] = contrib
+            else:
+                grad[lv.rows] = np.add.reduceat(contrib, lv.starts, axis=0)
+        pe = slice(0, self.n_param_edges)
+        per_edge = np.einsum("ij,ij->i", loc[pe], grad[user[pe]])
+        total = np.bincount(self.edge_child[pe], weights=per_edge, minlength=self.n_params)
+        for g in self.groups:
+            if g.select_params is not None:
+                index = indices[g.index]
+                targets = g.select_params[:, index]
+                total += np.bincount(
+                    targets.ravel(), weights=grad[g.out].ravel(), minlength=self.n_params + 1
+                )[: self.n_params]
+        return total
+
+
+def _group_by(ordered: list[Step], key: object) -> list[tuple[object, list[Step]]]:
+    groups: list[tuple[object, list[Step]]] = []
+    for step in ordered:
+        k = key(step)  # type: ignore[operator]
+        if groups and groups[-1][0] == k:
+            groups[-1][1].append(step)
+        else:
+            groups.append((k, [step]))
+    return groups
+
+
+def _bad_columns(*arrays: Array) -> list[int]:
+    bad = np.zeros(arrays[0].shape[1], dtype=bool)
+    for a in arrays:
+        bad |= ~np.isfinite(a).all(axis=0)
+    return [int(i) for i in np.flatnonzero(bad)]

@@ -1,0 +1,383 @@
+"""Tracing: run the user's function once on placeholder inputs, watching what it does, and
+flatten the graph it returns into a `Program`.
+
+While a trace runs (and only then) a few attributes of the engine are swapped for watchful
+versions, so the dynamic engine pays nothing for tracing when it is not tracing:
+
+- `Value.data` becomes a property that refuses reads, by code outside the engine, of a Value
+  computed from the inputs: a Python branch or number made from it would be baked into the
+  tape (JAX's concretization error). Reads of older Values (the parameters) are remembered
+  and refused at the end if the Value is part of the tape.
+- `Value.__init__` and the engine's `_node` record which Values the function created: a leaf it
+  created is a constant, a leaf it did not is a parameter.
+- `Value.detach` records a stop-gradient step instead of baking the number in.
+- `engine._tracer` is set, so `select` and `scalar_op` report what a node alone cannot.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from autograd import engine
+from autograd.engine import Value
+from autograd.errors import TraceError
+from autograd.tape._program import Input, Op, Program, ScalarFunction
+from autograd.validation import is_number
+
+# the engine's own code (and ours) may read the number of any Value
+_TRUSTED_MODULES = frozenset({"autograd.engine", __name__})
+
+Example = tuple[Any, ...]
+
+
+class IndexInput:
+    """An integer input while a function is traced: usable only through `autograd.select`,
+    because its number differs for every example of a batch."""
+
+    __slots__ = ("number", "_value")
+
+    def __init__(self, number: int, value: int) -> None:
+        self.number = number  # which integer input of the tape this is
+        self._value = value  # the traced example's index, for the forward pass of the trace
+
+    def __repr__(self) -> str:
+        return f"IndexInput(#{self.number})"
+
+    def _refuse(self, *args: object) -> Any:
+        raise TraceError(
+            f"{self!r} is an integer input of a traced function: its number differs for every "
+            "example, so it cannot become a Python int (indexing, comparing, branching); "
+            "use autograd.select(values, index) to pick a value with it"
+        )
+
+    __index__ = __int__ = __bool__ = __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = _refuse
+    __hash__ = object.__hash__
+
+
+@dataclass
+class _Selection:
+    candidates: tuple[Value | float, ...]
+    index: IndexInput
+
+
+@dataclass
+class _ScalarCall:
+    function: ScalarFunction
+    args: tuple[Value | float, ...]
+
+
+class Tracer:
+    """What one run of the traced function did: the Values it created, its selections,
+    scalar_op calls and detached Values, and its reads of older Values' numbers."""
+
+    def __init__(self) -> None:
+        # id -> Value, holding each alive so that ids stay unique during the trace
+        self.created_nodes: dict[int, Value] = {}
+        self.created_leaves: dict[int, Value] = {}
+        self.inputs: dict[int, int] = {}  # id of a float placeholder -> its input number
+        self.input_values: list[Value] = []
+        self.selections: dict[int, _Selection] = {}
+        self.scalar_calls: dict[int, _ScalarCall] = {}
+        self.detached: dict[int, Value] = {}
+        self.no_grad_nodes: set[int] = set()
+        self.old_reads: dict[int, tuple[Value, str]] = {}
+
+    # ---- hooks called by the engine ----
+
+    def select(self, values: Sequence[Any], index: Any) -> Any:
+        if not isinstance(index, IndexInput):
+            return _untraced_select(values, index)
+        _check_table(values)
+        first = values[0]
+        if isinstance(first, Value) or is_number(first):  # one value per candidate
+            return self._select_scalar(values, index)
+        columns = zip(*values)  # a row per candidate: select each column alike
+        return [self.select(list(column), index) for column in columns]
+
+    def _select_scalar(self, values: Sequence[Any], index: IndexInput) -> Value:
+        candidates = tuple(v if isinstance(v, Value) else float(v) for v in values)
+        chosen = candidates[index._value]
+        out = Value(chosen.data if isinstance(chosen, Value) else chosen)
+        self.created_leaves.pop(id(out), None)  # a node of the tape, not a constant
+        self.created_nodes[id(out)] = out
+        self.selections[id(out)] = _Selection(candidates, index)
+        return out
+
+    def scalar_op(
+        self,
+        node: Value,
+        op: Callable[..., Value],
+        f: Callable[..., float],
+        derivatives: tuple[Callable[..., float], ...],
+        args: tuple[Any, ...],
+    ) -> None:
+        function = ScalarFunction(node.op, op, f, derivatives)
+        self.scalar_calls[id(node)] = _ScalarCall(function, tuple(_operand(a) for a in args))
+
+    # ---- the watch on .data ----
+
+    def read(self, value: Value, caller: Any) -> None:
+        """Called for every read of `.data` by code outside the engine."""
+        key = id(value)
+        if key in self.created_nodes or key in self.inputs:
+            raise TraceError(
+                f"the traced function reads .data of {_describe(value)} at {_where(caller)}: its "
+                "number changes with every example, so a branch or a number made from it would "
+                "be baked into the tape. Compute with Value ops instead (relu, maximum, abs, "
+                "select), or call the function on the dynamic engine"
+            )
+        if key not in self.created_leaves:  # an older Value: an error if it is a parameter
+            self.old_reads.setdefault(key, (value, _where(caller)))
+
+
+def _untraced_select(values: Sequence[Any], index: Any) -> Any:
+    tracer, engine._tracer = engine._tracer, None
+    try:
+        return engine.select(values, index)
+    finally:
+        engine._tracer = tracer
+
+
+def _check_table(values: Sequence[Any]) -> None:
+    if isinstance(values, (str, bytes)) or not isinstance(values, Sequence) or not values:
+        raise TypeError(f"select: values must be a non-empty list or tuple, got {values!r}")
+    scalar = [isinstance(v, Value) or is_number(v) for v in values]
+    if all(scalar):
+        return
+    if any(scalar) or any(isinstance(v, (str, bytes)) or not isinstance(v, Sequence) for v in values):
+        raise TypeError(f"select: values must be all Values/numbers or all rows, got {values!r}")
+    if len({len(row) for row in values}) != 1:
+        raise ValueError(f"select: every row must have the same length, got {[len(r) for r in values]}")
+
+
+def _operand(x: Any) -> Value | float:
+    return x if isinstance(x, Value) else float(x)
+
+
+def _describe(value: Value) -> str:
+    made = f"the result of {value.op!r}" if value.op else "an input"
+    label = f" {value.label!r}" if value.label else ""
+    return f"a traced Value{label} ({made})"
+
+
+def _where(frame: Any) -> str:
+    return f"{frame.f_code.co_filename}:{frame.f_lineno}" if frame is not None else "?"
+
+
+@contextmanager
+def tracing(tracer: Tracer) -> Iterator[None]:
+    """Swap in the watchful attributes (see the module docstring) and restore them on exit."""
+    if engine._tracer is not None:
+        raise TraceError("trace: a traced function may not call autograd.trace itself")
+    slot = Value.__dict__["data"]
+    original_init, original_node, original_detach = Value.__init__, engine._node, Value.detach
+    get, put = slot.__get__, slot.__set__
+    getframe = sys._getframe
+
+    def data_get(self: Value) -> float:
+        caller = getframe(1)
+        if caller.f_globals.get("__name__") not in _TRUSTED_MODULES:
+            tracer.read(self, caller)
+        value: float = get(self, Value)
+        return value
+
+    def data_set(self: Value, value: float) -> None:
+        if id(self) in tracer.created_nodes or id(self) in tracer.inputs:
+            raise TraceError(f"the traced function sets .data of {_describe(self)}")
+        put(self, value)
+
+    def init(self: Value, *args: Any, **kwargs: Any) -> None:
+        original_init(self, *args, **kwargs)
+        tracer.created_leaves[id(self)] = self
+
+    def node(*args: Any) -> Value:
+        out = original_node(*args)
+        tracer.created_nodes[id(out)] = out
+        if not engine._grad_enabled:
+            tracer.no_grad_nodes.add(id(out))
+        return out
+
+    def detach(self: Value) -> Value:
+        out = Value(get(self, Value), self.label)
+        tracer.created_leaves.pop(id(out), None)
+        tracer.created_nodes[id(out)] = out
+        tracer.detached[id(out)] = self
+        return out
+
+    Value.data = property(data_get, data_set)  # type: ignore[assignment]
+    Value.__init__ = init  # type: ignore[method-assign]
+    Value.detach = detach  # type: ignore[method-assign]
+    engine._node = node
+    engine._tracer = tracer
+    try:
+        yield
+    finally:
+        engine._tracer = None
+        engine._node = original_node
+        Value.detach = original_detach  # type: ignore[method-assign]
+        Value.__init__ = original_init  # type: ignore[method-assign]
+        Value.data = slot
+
+
+def placeholders(example: Example, tracer: Tracer) -> tuple[list[Any], tuple[Input, ...]]:
+    """The traced function's arguments for one example, and the description of each input."""
+    args: list[Any] = []
+    specs: list[Input] = []
+    counts = {"float": 0, "index": 0}
+    for position, x in enumerate(example):
+        kind, items, length = _input_kind(x, position)
+        first = counts[kind]
+        made: list[Any] = []
+        for item in items:
+            if kind == "index":
+                made.append(IndexInput(counts["index"], int(item)))
+            else:
+                v = Value(float(item), f"x{position}" if length is None else f"x{position}[{len(made)}]")
+                tracer.inputs[id(v)] = counts["float"]
+                tracer.input_values.append(v)
+                made.append(v)
+            counts[kind] += 1
+        args.append(made[0] if length is None else made)
+        specs.append(Input(kind, length, first))
+    return args, tuple(specs)
+
+
+def _input_kind(x: object, position: int) -> tuple[str, list[Any], int | None]:
+    """'float' or 'index', the items, and the length (None for a scalar input)."""
+    if _is_int(x):
+        return "index", [x], None
+    if is_number(x):
+        return "float", [_finite(x, position)], None
+    if isinstance(x, (str, bytes)) or not isinstance(x, Sequence) or isinstance(x, Value):
+        raise TypeError(
+            f"trace: each example input must be a float, an int (an index for select) or a list "
+            f"of either; input {position} is {type(x).__name__}: {x!r}"
+        )
+    items = list(x)
+    if items and all(_is_int(item) for item in items):
+        return "index", items, len(items)
+    if not all(is_number(item) for item in items):
+        raise TypeError(f"trace: input {position} must hold only numbers, got {x!r}")
+    return "float", [_finite(item, position) for item in items], len(items)
+
+
+def _is_int(x: object) -> bool:
+    return isinstance(x, int) and not isinstance(x, bool) or type(x).__name__.startswith(("int", "uint"))
+
+
+def _finite(x: Any, position: int) -> float:
+    value = float(x)
+    if value - value != 0.0:
+        raise ValueError(f"trace: input {position} must be finite, got {x!r}")
+    return value
+
+
+# ---- flattening the traced graph ----
+
+
+def flatten(root: Value, tracer: Tracer, inputs: tuple[Input, ...]) -> Program:
+    """The graph of `root` as a Program: slots [parameters | float inputs | constants | ops]."""
+    order = _post_order(root, tracer)
+    params: list[Value] = []
+    constants: dict[str, float] = {}  # by float.hex(), so 0.0 and -0.0 stay apart
+    functions: list[ScalarFunction] = []
+    # before numbering, a reference: ("p", i), ("x", i), ("c", key) or ("o", i)
+    ref: dict[int, tuple[str, Any]] = {}
+    raw_ops: list[tuple[str, tuple[Value | float, ...], int, int]] = []
+    for v in order:
+        key = id(v)
+        if key in tracer.no_grad_nodes and key not in tracer.detached:
+            raise TraceError(
+                f"{_describe(v)} was computed under no_grad inside the traced function: "
+                "its number would be baked into the tape; use .detach() to stop gradients"
+            )
+        operands = _operands(v, tracer)
+        if operands is None:  # a leaf
+            if key in tracer.inputs:
+                ref[key] = ("x", tracer.inputs[key])
+            elif key in tracer.created_leaves:
+                ref[key] = ("c", v.data.hex())
+                constants.setdefault(v.data.hex(), v.data)
+            else:
+                ref[key] = ("p", len(params))
+                params.append(v)
+            continue
+        for x in operands:
+            if not isinstance(x, Value):
+                constants.setdefault(x.hex(), x)
+        code, index, function = _opcode(v, tracer, functions)
+        ref[key] = ("o", len(raw_ops))
+        raw_ops.append((code, operands, index, function))
+    if ref[id(root)][0] != "o":  # the root is a leaf: an identity op gives it a slot of its own
+        raw_ops.append(("id", (root,), -1, -1))
+        ref[id(root)] = ("o", len(raw_ops) - 1)
+
+    n_float = sum(spec.length or 1 for spec in inputs if spec.kind == "float")
+    constant_slot = {k: len(params) + n_float + i for i, k in enumerate(constants)}
+    first_op = len(params) + n_float + len(constants)
+
+    def slot(x: Value | float) -> int:
+        if not isinstance(x, Value):
+            return constant_slot[x.hex()]
+        kind, i = ref[id(x)]
+        if kind == "c":
+            return constant_slot[i]
+        return int(i) + {"p": 0, "x": len(params), "o": first_op}[kind]
+
+    ops = tuple(Op(code, tuple(map(slot, operands)), index, fn) for code, operands, index, fn in raw_ops)
+    return Program(tuple(params), inputs, n_float, tuple(constants.values()), ops, tuple(functions))
+
+
+def _post_order(root: Value, tracer: Tracer) -> list[Value]:
+    """Every Value of the graph once, each after its operands (iterative, like the engine's)."""
+    order: list[Value] = []
+    visited = {id(root)}
+    stack: list[tuple[Value, Iterator[Value]]] = [(root, _value_operands(root, tracer))]
+    while stack:
+        node, pending = stack[-1]
+        for child in pending:
+            if id(child) not in visited:
+                visited.add(id(child))
+                stack.append((child, _value_operands(child, tracer)))
+                break
+        else:
+            order.append(node)
+            stack.pop()
+    return order
+
+
+def _value_operands(v: Value, tracer: Tracer) -> Iterator[Value]:
+    return (x for x in (_operands(v, tracer) or ()) if isinstance(x, Value))
+
+
+def _operands(v: Value, tracer: Tracer) -> tuple[Value | float, ...] | None:
+    """The operands of the step that made `v`, plain numbers included; None for a leaf."""
+    key = id(v)
+    if key in tracer.selections:
+        return tracer.selections[key].candidates
+    if key in tracer.scalar_calls:
+        return tracer.scalar_calls[key].args
+    if key in tracer.detached:
+        return (tracer.detached[key],)
+    if not v.op:
+        return None
+    return v.operands
+
+
+def _opcode(v: Value, tracer: Tracer, functions: list[ScalarFunction]) -> tuple[str, int, int]:
+    """The tape's op code, the index input of a selection, the function of a scalar_op."""
+    key = id(v)
+    if key in tracer.selections:
+        return "select", tracer.selections[key].index.number, -1
+    if key in tracer.scalar_calls:
+        function = tracer.scalar_calls[key].function
+        if function not in functions:
+            functions.append(function)
+        return "scalar", -1, functions.index(function)
+    if key in tracer.detached:
+        return "detach", -1, -1
+    return v.op, -1, -1
