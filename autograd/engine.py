@@ -477,7 +477,7 @@ def check_selection(values: Sequence[Any], index: int) -> int:
     return index
 
 
-def _check_index(values: Sequence[Any], index: object) -> int:
+def _check_index(values: Sequence[Any], index: Any) -> int:
     try:
         i = operator.index(index)  # numpy's integers too
     except TypeError:

@@ -17,7 +17,9 @@ def columns(
 ) -> tuple[NDArray[np.float64], NDArray[np.intp], int]:
     """(floats F × B, indices I × B, B) for a batch of B examples."""
     if len(batch) != len(inputs):
-        raise TypeError(f"tape: takes {len(inputs)} batch argument(s), like the traced example; got {len(batch)}")
+        raise TypeError(
+            f"tape: takes {len(inputs)} batch argument(s), like the traced example; got {len(batch)}"
+        )
     arrays = []
     size = -1
     for position, (spec, arg) in enumerate(zip(inputs, batch)):
@@ -46,7 +48,9 @@ def columns(
                 raise ValueError(f"tape: batch argument {position} is not finite at example {example}")
         else:
             if not np.issubdtype(array.dtype, np.integer):
-                raise TypeError(f"tape: batch argument {position} must hold integers (indices), got {array.dtype}")
+                raise TypeError(
+                    f"tape: batch argument {position} must hold integers (indices), got {array.dtype}"
+                )
             indices[rows] = array
             for row in range(spec.first, spec.first + spec.size):
                 bad = (indices[row] < 0) | (indices[row] >= bounds[row])

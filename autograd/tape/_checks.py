@@ -65,7 +65,9 @@ def _on_engine(program: Program, floats: Sequence[float], indices: Sequence[int]
     for op in program.ops:
         args = [values[a] for a in op.args]
         if op.code == "select":
-            values.append(engine.select([a if isinstance(a, Value) else Value(a) for a in args], indices[op.index]))
+            values.append(
+                engine.select([a if isinstance(a, Value) else Value(a) for a in args], indices[op.index])
+            )
             continue
         if not any(isinstance(a, Value) for a in args):  # constants only: the engine saw Values
             args[0] = Value(args[0])
@@ -87,7 +89,11 @@ def compare(first: Program, second: Program) -> None:
         detail = "its inputs or parameters differ"
     elif first.constants != second.constants:
         changed = [(a, b) for a, b in zip(first.constants, second.constants) if a != b]
-        detail = f"constants differ ({changed[0][0]!r} became {changed[0][1]!r})" if changed else "constants differ"
+        detail = (
+            f"constants differ ({changed[0][0]!r} became {changed[0][1]!r})"
+            if changed
+            else "constants differ"
+        )
     else:
         detail = "its steps differ"
     raise TraceError(
@@ -102,11 +108,11 @@ def nearby(example: tuple[Any, ...], sign: float) -> tuple[Any, ...]:
     """The example with every float moved slightly (integer inputs, the indices, kept)."""
 
     def move(x: Any) -> Any:
-        if isinstance(x, bool) or isinstance(x, int) or type(x).__name__.startswith(("int", "uint")):
+        if isinstance(x, (bool, int)) or type(x).__name__.startswith(("int", "uint")):
             return x
         if is_number(x):
             value = float(x)
-            return value + sign * (abs(value) + 1.0) * 2.0**-12
+            return value * (1.0 + sign * 2.0**-12) if value else sign * 2.0**-40  # same sign, same scale
         return [move(item) for item in x]
 
     return tuple(move(x) for x in example)
@@ -153,15 +159,22 @@ def _references(fn: Callable[..., Any]) -> list[tuple[str, Callable[[], Any]]]:
         return refs
     code = target.__code__
     for var, cell in zip(code.co_freevars, target.__closure__ or ()):
-        refs.append((f"the captured variable {var!r}", lambda cell=cell: cell.cell_contents))
-    namespace = target.__globals__
+        refs.append((f"the captured variable {var!r}", _reader(cell, "cell_contents")))
+    namespace: dict[str, Any] = target.__globals__
     for global_name in code.co_names:
         if global_name in namespace:
-            refs.append((f"the global {global_name!r}", lambda n=global_name: namespace.get(n)))
+            refs.append((f"the global {global_name!r}", _reader(namespace, global_name)))
     defaults = target.__defaults__ or ()
     if defaults:
         refs.append(("the function's defaults", lambda: tuple(target.__defaults__ or ())))
     return refs
+
+
+def _reader(holder: Any, key: str) -> Callable[[], Any]:
+    """Reads a closure cell's contents or a namespace's entry when called."""
+    if isinstance(holder, dict):
+        return lambda: holder.get(key)
+    return lambda: getattr(holder, key)
 
 
 def _snapshot(x: Any) -> tuple[Any, ...]:
@@ -169,12 +182,20 @@ def _snapshot(x: Any) -> tuple[Any, ...]:
         return ("number", type(x), x)
     if isinstance(x, (types.ModuleType, types.FunctionType, types.BuiltinFunctionType, type)):
         return ("object", id(x))
-    if isinstance(x, (list, tuple)) and all(is_number(item) or isinstance(item, Value) for item in x):
+    if (
+        isinstance(x, (list, tuple))
+        and len(x) <= 1000
+        and all(is_number(item) or isinstance(item, Value) for item in x)
+    ):
         return ("items", type(x), tuple(id(item) if isinstance(item, Value) else item for item in x))
     parameters = getattr(x, "parameters", None)
     if callable(parameters) and not isinstance(x, Value):
         params = parameters()
-        attrs = tuple(sorted((k, v) for k, v in vars(x).items() if is_number(v))) if hasattr(x, "__dict__") else ()
+        attrs = (
+            tuple(sorted((k, v) for k, v in vars(x).items() if is_number(v)))
+            if hasattr(x, "__dict__")
+            else ()
+        )
         return ("model", id(x), len(params), tuple(map(id, params)), attrs)
     if hasattr(x, "__dict__") and not isinstance(x, Value):
         attrs = tuple(sorted((k, v) for k, v in vars(x).items() if is_number(v) or isinstance(v, str)))

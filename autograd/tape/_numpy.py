@@ -31,7 +31,7 @@ IntArray = NDArray[np.intp]
 Rows = slice | IntArray
 
 
-class ReplayFailure(Exception):
+class ReplayError(Exception):
     """A float error in the batch: `examples` are the columns with a non-finite number."""
 
     def __init__(self, stage: str, examples: list[int]) -> None:
@@ -53,7 +53,7 @@ class _Group:
     out: slice
     args: list[Rows]  # per operand position: the operand rows of every step of the group
     const: tuple[bool, ...]
-    edges: list[IntArray | None]  # per operand position: where its local derivatives go
+    edges: list[IntArray]  # per operand position: where its local derivatives go
     # 'sum': the operands of all steps one after the other, and where each step's start
     starts: IntArray | None = None
     # 'select': candidates (steps × K), the index input, and the edges (rows, which candidate)
@@ -162,7 +162,8 @@ class NumpyReplay:
                 continue
             const = tuple(program.is_constant(a) for a in members[0].args)
             edges = [
-                np.array([edge_of.get((i, j), scratch) for i in positions], dtype=np.intp) for j in range(arity)
+                np.array([edge_of.get((i, j), scratch) for i in positions], dtype=np.intp)
+                for j in range(arity)
             ]
             self.groups.append(_Group(code, out, args, const, edges))
 
@@ -179,8 +180,10 @@ class NumpyReplay:
             children = self.edge_child[e0:e1]
             written = np.unique(children)
             rows: Rows = slice(s0, s1) if len(written) == s1 - s0 else written
-            starts = None if len(written) == e1 - e0 else np.searchsorted(children, written).astype(np.intp)
-            self.levels.append(_Level(rows, slice(e0, e1), starts))
+            firsts: IntArray | None = None
+            if len(written) != e1 - e0:  # some slot has several uses: sum them
+                firsts = np.searchsorted(children, written).astype(np.intp)
+            self.levels.append(_Level(rows, slice(e0, e1), firsts))
         self._workspace: tuple[int, Array, Array, Array] | None = None
 
     def __repr__(self) -> str:
@@ -218,7 +221,7 @@ class NumpyReplay:
         except FloatingPointError:
             with np.errstate(all="ignore"):
                 self._forward(vals, loc, indices)
-            raise ReplayFailure("forward", _bad_columns(vals, loc[:-1])) from None
+            raise ReplayError("forward", _bad_columns(vals, loc[:-1])) from None
         losses = vals[self.root].copy()
         if seed is None:
             return losses, None
@@ -228,7 +231,7 @@ class NumpyReplay:
         except FloatingPointError:
             with np.errstate(all="ignore"):
                 self._backward(loc, grad, indices, seed)
-            raise ReplayFailure("backward", _bad_columns(grad)) from None
+            raise ReplayError("backward", _bad_columns(grad)) from None
         return losses, param_grads
 
     def _forward(self, vals: Array, loc: Array, indices: IntArray) -> None:
@@ -241,14 +244,14 @@ class NumpyReplay:
                 candidates = g.args[0]
                 assert isinstance(candidates, np.ndarray) and g.select_edges is not None
                 vals[g.out] = vals[candidates[:, index], np.arange(index.shape[0])]
-                edges, rows, ks = g.select_edges
+                edges, _, ks = g.select_edges
                 if len(edges):
                     loc[edges] = index[None, :] == ks[:, None]
             else:
                 out, locals_ = KERNELS[g.code]([vals[rows] for rows in g.args], g.const)
                 vals[g.out] = out
                 for edges, local in zip(g.edges, locals_):
-                    if local is not None and edges is not None:
+                    if local is not None:
                         loc[edges] = local
 
     def _backward(self, loc: Array, grad: Array, indices: IntArray, seed: float) -> Array:
@@ -263,7 +266,7 @@ class NumpyReplay:
                 grad[lv.rows] = np.add.reduceat(contrib, lv.starts, axis=0)
         pe = slice(0, self.n_param_edges)
         per_edge = np.einsum("ij,ij->i", loc[pe], grad[user[pe]])
-        total = np.bincount(self.edge_child[pe], weights=per_edge, minlength=self.n_params)
+        total = np.bincount(self.edge_child[pe], weights=per_edge, minlength=self.n_params).astype(np.float64)
         for g in self.groups:
             if g.select_params is not None:
                 index = indices[g.index]

@@ -142,7 +142,11 @@ def steps(program: Program) -> list[Step]:
             if below is not None and below.code in ("+", "sum") and users[left] == 1:
                 del merged[left]
                 code, args = "sum", below.args + args[1:]
-        elif code == "**" and program.is_constant(args[1]) and program.constants[args[1] - program.first_constant] == 0.0:
+        elif (
+            code == "**"
+            and program.is_constant(args[1])
+            and program.constants[args[1] - program.first_constant] == 0.0
+        ):
             code = "pow0"
         merged[out] = Step(out, code, args, op.index, op.function)
     return [merged[slot] for slot in sorted(merged)]

@@ -32,7 +32,9 @@ class PythonReplay:
         self.source = source
         code = compile(source, f"<tape of {len(program.ops)} ops>", "exec")
         exec(code, namespace)
-        self.run: Callable[[Sequence[float], Sequence[float], Sequence[int], float | None, list[float]], float]
+        self.run: Callable[
+            [Sequence[float], Sequence[float], Sequence[int], float | None, list[float]], float
+        ]
         self.run = namespace["replay"]
 
     def __repr__(self) -> str:
@@ -196,7 +198,9 @@ def _step_code(
     if code == "detach":
         return [f"{out} = {x[0]}"], {}
     if code == "select":
-        return [f"{out} = ({', '.join(x)},)[I[{step.index}]]"], {j: "1.0" for j in range(len(x)) if not const[j]}
+        return [f"{out} = ({', '.join(x)},)[I[{step.index}]]"], {
+            j: "1.0" for j in range(len(x)) if not const[j]
+        }
     if code == "scalar":
         fn = program.functions[step.function]
         k = step.function

@@ -179,7 +179,7 @@ class Tape:
     ) -> tuple[float, list[float] | None]:
         import numpy as np
 
-        from autograd.tape._numpy import ReplayFailure
+        from autograd.tape._numpy import ReplayError
 
         assert self._numpy is not None
         replay = self._numpy
@@ -191,15 +191,18 @@ class Tape:
             part = slice(start, min(size, start + step))
             try:
                 losses, part_grads = replay.run(pdata, floats[:, part], indices[:, part], seed)
-            except ReplayFailure as failure:
+            except ReplayError as failure:
                 self._fail(floats, indices, seed, [start + i for i in failure.examples], failure.stage)
                 raise
-            total += float(losses.sum())
-            if grads is not None and part_grads is not None:
-                grads += part_grads
+            with np.errstate(over="ignore", invalid="ignore"):  # checked below, naming what overflowed
+                total += float(losses.sum())
+                if grads is not None and part_grads is not None:
+                    grads += part_grads
         if grads is not None and not np.isfinite(grads).all():
             k = int(np.flatnonzero(~np.isfinite(grads))[0])
-            raise NonFiniteError(f"backward: the gradient of {self.params[k]!r} summed over the batch is not finite")
+            raise NonFiniteError(
+                f"backward: the gradient of {self.params[k]!r} summed over the batch is not finite"
+            )
         return total, None if grads is None else grads.tolist()
 
     def _run_python(
@@ -221,7 +224,9 @@ class Tape:
             return total, None
         if not all(map(math.isfinite, grads)):
             k = next(i for i, g in enumerate(grads) if not math.isfinite(g))
-            raise NonFiniteError(f"backward: the gradient of {self.params[k]!r} summed over the batch is not finite")
+            raise NonFiniteError(
+                f"backward: the gradient of {self.params[k]!r} summed over the batch is not finite"
+            )
         return total, grads
 
     def _fail(self, floats: Any, indices: Any, seed: float | None, examples: list[int], stage: str) -> None:
@@ -229,7 +234,9 @@ class Tape:
         last = NonFiniteError(f"tape: {stage}: a number of the batch is not finite")
         for b in examples[:8]:  # the first example the engine fails on names the error
             try:
-                raise_engine_error(self.program, floats[:, b].tolist(), indices[:, b].tolist(), seed, b, stage)
+                raise_engine_error(
+                    self.program, floats[:, b].tolist(), indices[:, b].tolist(), seed, b, stage
+                )
             except NonFiniteError as error:  # not the engine's: try the next example
                 last = error
         raise last

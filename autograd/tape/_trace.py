@@ -208,10 +208,10 @@ def tracing(tracer: Tracer) -> Iterator[None]:
         tracer.detached[id(out)] = self
         return out
 
-    Value.data = property(data_get, data_set)  # type: ignore[assignment]
+    Value.data = property(data_get, data_set)  # type: ignore[assignment,misc]
     Value.__init__ = init  # type: ignore[method-assign]
     Value.detach = detach  # type: ignore[method-assign]
-    engine._node = node
+    engine._node = node  # type: ignore[assignment]
     engine._tracer = tracer
     try:
         yield
@@ -220,7 +220,7 @@ def tracing(tracer: Tracer) -> Iterator[None]:
         engine._node = original_node
         Value.detach = original_detach  # type: ignore[method-assign]
         Value.__init__ = original_init  # type: ignore[method-assign]
-        Value.data = slot
+        Value.data = slot  # type: ignore[misc]
 
 
 def placeholders(example: Example, tracer: Tracer) -> tuple[list[Any], tuple[Input, ...]]:
@@ -266,7 +266,7 @@ def _input_kind(x: object, position: int) -> tuple[str, list[Any], int | None]:
 
 
 def _is_int(x: object) -> bool:
-    return isinstance(x, int) and not isinstance(x, bool) or type(x).__name__.startswith(("int", "uint"))
+    return (isinstance(x, int) and not isinstance(x, bool)) or type(x).__name__.startswith(("int", "uint"))
 
 
 def _finite(x: Any, position: int) -> float:
@@ -313,8 +313,7 @@ def flatten(root: Value, tracer: Tracer, inputs: tuple[Input, ...]) -> Program:
         ref[key] = ("o", len(raw_ops))
         raw_ops.append((code, operands, index, function))
     if ref[id(root)][0] != "o":  # the root is a leaf: an identity op gives it a slot of its own
-        raw_ops.append(("id", (root,), -1, -1))
-        ref[id(root)] = ("o", len(raw_ops) - 1)
+        raw_ops.append(("id", (root,), -1, -1))  # (the root slot is always the last)
 
     n_float = sum(spec.length or 1 for spec in inputs if spec.kind == "float")
     constant_slot = {k: len(params) + n_float + i for i, k in enumerate(constants)}
