@@ -14,7 +14,7 @@ from chainrule.spreadsheet import TRACE_NAMES, EpochRecord
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["CSV_HEADER", "format_table", "sweep_figure", "write_csv", "write_plot"]
+__all__ = ["CSV_HEADER", "format_table", "plot_formats", "sweep_figure", "write_csv", "write_plot"]
 
 CSV_HEADER = ("lr", "epoch", *TRACE_NAMES)
 
@@ -26,7 +26,7 @@ def format_table(traces: Sequence[Sequence[EpochRecord]]) -> str:
     rows = [header]
     for trace in traces:
         before, after = trace[0].loss, trace[-1].loss
-        change = f"{(after - before) / before:+.1%}" if before > 0.0 else "-"
+        change = _change(before, after) if before > 0.0 else "-"
         rows.append((repr(trace[0].lr), _loss(before), _loss(after), change))
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     lines = ["  ".join(cell.rjust(width) for cell, width in zip(row, widths, strict=True)) for row in rows]
@@ -42,9 +42,16 @@ def write_csv(traces: Sequence[Sequence[EpochRecord]], file: IO[str]) -> None:
         writer.writerows(record.row() for record in trace)
 
 
-def write_plot(traces: Sequence[Sequence[EpochRecord]], file: IO[bytes]) -> None:
-    """A PNG of E_total against epoch, one line per learning rate."""
-    sweep_figure(traces).savefig(file, format="png", dpi=100)
+def write_plot(traces: Sequence[Sequence[EpochRecord]], file: IO[bytes], format: str = "png") -> None:  # noqa: A002 - matplotlib's name
+    """`sweep_figure` in `format`, one of `plot_formats()` (a PNG: 700 × 450 pixels)."""
+    sweep_figure(traces).savefig(file, format=format, dpi=100)
+
+
+def plot_formats() -> list[str]:
+    """The file formats (suffixes) matplotlib writes: png, svg, pdf, …"""
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    return list(FigureCanvasBase.get_supported_filetypes())
 
 
 def sweep_figure(traces: Sequence[Sequence[EpochRecord]]) -> Figure:
@@ -69,5 +76,19 @@ def sweep_figure(traces: Sequence[Sequence[EpochRecord]]) -> Figure:
 
 
 def _loss(x: float) -> str:
-    # fixed decimals line up; tiny errors switch to exponent form rather than print 0.000000
-    return f"{x:.6f}" if x >= 1e-4 or x == 0.0 else f"{x:.3e}"
+    # fixed decimals line up; tiny errors switch to exponent form rather than print 0.000000,
+    # and huge ones rather than print hundreds of digits
+    return f"{x:.6f}" if 1e-4 <= x < 1e6 or x == 0.0 else f"{x:.3e}"
+
+
+def _change(before: float, after: float) -> str:
+    """The relative change as a percentage that never rounds to a false -100.0% (a 99.98 %
+    drop is "-99.98%"); a growth beyond ×100 as a factor."""
+    ratio = after / before
+    if ratio >= 100.0:
+        return f"×{ratio:.3g}"
+    for decimals in range(1, 5):
+        text = f"{ratio - 1.0:+.{decimals}%}"
+        if after == 0.0 or text != f"{-1:+.{decimals}%}":
+            return text
+    return f"×{ratio:.1e}"  # a drop beyond 99.9999 %: the factor says more

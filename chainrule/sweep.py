@@ -3,8 +3,9 @@ epoch by epoch in the spreadsheet's layout (`chainrule.closed_form.train` is its
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
+from autograd.validation import check_int
 from chainrule.spreadsheet import (
     DEFAULT_EPOCHS,
     DEFAULT_INPUTS,
@@ -31,9 +32,14 @@ def train(
     inputs: Sequence[float] = DEFAULT_INPUTS,
     weights: Sequence[float] = DEFAULT_WEIGHTS,
     targets: Sequence[float] = DEFAULT_TARGETS,
+    every: int = 1,
+    on_epoch: Callable[[], object] | None = None,
 ) -> list[EpochRecord]:
-    """`epochs` updates of plain SGD on E_total; one record per epoch, epoch 0 the untrained network."""
+    """`epochs` updates of plain SGD on E_total, recorded epoch by epoch: epoch 0 (the
+    untrained network), every `every`-th epoch and the last (`every=epochs`: the first and
+    the last only, for long runs). `on_epoch()` is called after each epoch (a progress bar)."""
     epochs = check_epochs(epochs)
+    every = check_int(every, "every", min_value=1)
     weights = finite_floats(weights, 8, "weights")  # new Values below: the caller's stay as they are
     network = teaching_network(inputs, weights, targets)
     optimizer = SGD(network.weights, lr=lr)
@@ -42,9 +48,12 @@ def train(
         network = teaching_network(inputs, network.weights, targets)
         optimizer.zero_grad()
         network.loss.backward()
-        records.append(_record(network, optimizer.lr, epoch))
+        if epoch % every == 0 or epoch == epochs:
+            records.append(_record(network, optimizer.lr, epoch))
         if epoch < epochs:
             optimizer.step()
+        if on_epoch is not None:
+            on_epoch()
     return records
 
 
@@ -55,6 +64,8 @@ def sweep(
     inputs: Sequence[float] = DEFAULT_INPUTS,
     weights: Sequence[float] = DEFAULT_WEIGHTS,
     targets: Sequence[float] = DEFAULT_TARGETS,
+    every: int = 1,
+    on_epoch: Callable[[], object] | None = None,
 ) -> list[list[EpochRecord]]:
     """`train` from the same start at each learning rate: one trace per rate, in order."""
     if isinstance(learning_rates, (str, bytes)) or not isinstance(learning_rates, Sequence):
@@ -62,7 +73,10 @@ def sweep(
     if not learning_rates:
         raise ValueError("learning_rates is empty")
     return [
-        train(lr, epochs=epochs, inputs=inputs, weights=weights, targets=targets) for lr in learning_rates
+        train(
+            lr, epochs=epochs, inputs=inputs, weights=weights, targets=targets, every=every, on_epoch=on_epoch
+        )
+        for lr in learning_rates
     ]
 
 

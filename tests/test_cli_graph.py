@@ -45,12 +45,15 @@ def test_committed_dot_source_is_up_to_date(tmp_path: Path, capsys: pytest.Captu
     [
         (["--highlight", "w9"], "--highlight: no node named 'w9'; choose one of i1, i2, w1"),
         (["--format", "dot", "--out", "README.md/g.gv"], "--out: cannot write 'README.md/g.gv'"),
-        (["--animate", "README.md/b.gif"], "--animate: cannot write README.md/b.gif"),
+        (["--animate", "README.md/b.gif"], "--animate: cannot write 'README.md/b.gif'"),
         (["--weights", "1,2"], "--weights: expected 8 comma-separated numbers"),
         (["--inputs", "0.1,nan"], "--inputs: 'nan' is not a finite number"),
-        (["--inputs", "1e308,1e308", "--weights", "10,1,1,1,1,1,1,1"], "*: result inf is not finite"),
+        (
+            ["--inputs", "1e308,1e308", "--weights", "10,1,1,1,1,1,1,1"],
+            "with --inputs 1e308,1e308, --weights 10,1,1,1,1,1,1,1: *: result inf is not finite",
+        ),
         (["--out", "picture.jpg"], "--out: cannot tell the format of 'picture.jpg': use a suffix .svg, .png"),
-        (["--format", "dot", "--out", "docs"], "--out: cannot write 'docs'"),
+        (["--format", "dot", "--out", "docs"], "--out: 'docs' is a directory"),
     ],
 )
 def test_bad_arguments_give_one_line_and_exit_2(

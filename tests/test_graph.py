@@ -304,3 +304,26 @@ def test_grouping_is_refused_with_edge_options_and_checks_its_limits() -> None:
     message = r"has 38 boxes, more than max_nodes=10; pass max_nodes=38 \(or None\)"
     with pytest.raises(ValueError, match=message):
         draw(loss, group=model, max_nodes=10)
+
+
+def test_long_labels_are_truncated_with_an_ellipsis() -> None:
+    x = Value(1.5, "x" * 100_000)
+    y = x * x
+    y.label = '"' * 100_000  # escaped, each is 6 characters: &quot;
+    source = draw(y, edge_labels=True, highlight=x).source
+    assert boxes(source)["n0"][0] == "x" * 99 + "…"
+    assert boxes(source)["n1"][0] == '"' * 99 + "…"
+    texts = re.split(r"<[^<>]*>", source)  # Graphviz refuses a text over 16,384 bytes
+    assert max(len(text.encode()) for text in texts) < 16_384
+
+
+def test_a_chain_rule_title_longer_than_graphviz_takes_is_cut() -> None:
+    x = node = Value(1.0, "&" * 100)  # 100 named factors of ~1,000 escaped characters each
+    for i in range(100):
+        node = node * 1.0
+        node.label = f"{i:03}" + "&" * 97
+    title = re.search(r"label=<(.*)> labeljust", draw(node, highlight=x).source)
+    assert title is not None
+    lines = title.group(1).split('<br align="left"/>')
+    assert lines[0].endswith("…") and max(len(line.encode()) for line in lines) < 16_384
+    assert not re.search(r"&[a-z]*…", lines[0])  # never an entity cut in two

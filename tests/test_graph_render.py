@@ -66,6 +66,14 @@ def test_unprintable_names_render_as_python_escapes(name: str, shown: str) -> No
     assert shown in texts
 
 
+def test_a_label_of_100000_characters_renders() -> None:
+    x = Value(1.5, "é" * 100_000)
+    y = x * x
+    y.label = "&" * 100_000
+    texts = svg_texts(draw(y, edge_labels=True, highlight=x).pipe(format="svg"))
+    assert "é" * 99 + "…" in texts and "&" * 99 + "…" in texts
+
+
 def test_a_gif_can_go_to_a_file_object() -> None:
     _, _, c = small_graph()
     buffer = io.BytesIO()

@@ -11,7 +11,7 @@ graphviz and Pillow are imported when a graph is drawn, not when this package is
 """
 
 from autograd.graph._options import DEFAULT_MAX_NODES, RANKDIRS
-from autograd.graph.animation import animate, backward_frames
+from autograd.graph.animation import ANIMATION_FORMATS, animate, backward_frames
 from autograd.graph.render import draw
 
-__all__ = ["DEFAULT_MAX_NODES", "RANKDIRS", "animate", "backward_frames", "draw"]
+__all__ = ["ANIMATION_FORMATS", "DEFAULT_MAX_NODES", "RANKDIRS", "animate", "backward_frames", "draw"]

@@ -17,6 +17,8 @@ PATH_COLOUR = "#d62728"  # the highlighted chain-rule path
 CURRENT_FILL = "#fff2a8"  # the node backward() is visiting in a frame
 HIDDEN_FILL = "#e6e6e6"  # a grad not known yet in a frame: text drawn in the fill colour
 EDGE_LABEL_COLOUR = "#555555"
+MAX_TEXT = 100  # characters of a user's text (a label) shown; longer ones end in "…"
+MAX_LINE = 4_000  # characters of one line of a label (≤ 16,000 bytes): Graphviz refuses a text over 16,384
 
 
 def number(x: float, precision: int) -> str:
@@ -28,9 +30,23 @@ def text(s: str) -> str:
     """User text (a label, an op name) made safe inside an HTML-like label.
 
     Characters that cannot appear in Graphviz's XML-like labels (controls, lone surrogates)
-    are shown as Python escapes, e.g. ``\\x00``, instead of breaking the DOT."""
+    are shown as Python escapes, e.g. ``\\x00``, instead of breaking the DOT. A text longer
+    than `MAX_TEXT` characters is cut, ending in "…"."""
+    if len(s) > MAX_TEXT:
+        s = s[: MAX_TEXT - 1] + "…"
     shown = "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in s)
     return html.escape(shown, quote=True)
+
+
+def clip(line: str) -> str:
+    """An escaped line cut to `MAX_LINE` characters (never inside an entity such as &amp;)."""
+    if len(line) <= MAX_LINE:
+        return line
+    cut = line[: MAX_LINE - 1]
+    entity = cut.rfind("&")
+    if entity > cut.rfind(";"):  # an entity cut in two: drop its start
+        cut = cut[:entity]
+    return cut + "…"
 
 
 def hidden(s: str, colour: str) -> str:
@@ -57,7 +73,7 @@ def value_label(
 
 def lines_label(lines: list[str]) -> str:
     """An HTML-like label of already-escaped lines, each aligned left."""
-    return "<" + "".join(f'{line}<br align="left"/>' for line in lines) + ">"
+    return "<" + "".join(f'{clip(line)}<br align="left"/>' for line in lines) + ">"
 
 
 def new_digraph(rankdir: str, title: str = "") -> graphviz.Digraph:

@@ -1,4 +1,4 @@
-"""Backpropagation step by step: `backward_frames(root)` and `animate(root, path)` (a GIF).
+"""Backpropagation step by step: `backward_frames(root)` and `animate(root, path)` (GIF, APNG, WebP).
 
 One frame per node, in the order `backward()` visits them (reverse topological order).
 A frame shows the grads known so far; the others keep their place but are blank, so every
@@ -20,6 +20,9 @@ from autograd.graph.render import build
 
 if TYPE_CHECKING:
     import graphviz
+
+# the animated formats Pillow writes, by suffix
+ANIMATION_FORMATS = {"gif": "GIF", "png": "PNG", "apng": "PNG", "webp": "WEBP"}
 
 
 def backward_frames(
@@ -64,14 +67,17 @@ def animate(
     *,
     duration_ms: int = 800,
     loop: int = 0,
+    format: str | None = None,  # noqa: A002 - Pillow's and graphviz's name
     rankdir: str = "LR",
     precision: int = 4,
     edge_labels: bool = False,
     max_nodes: int | None = DEFAULT_MAX_NODES,
 ) -> int:
-    """Write `backward_frames(root, ...)` as an animated GIF (Pillow) to `path`, a file name
-    or a binary file object such as `io.BytesIO()`. The last frame stays three times as long;
-    `loop=0` repeats forever. Returns the frame count.
+    """Write `backward_frames(root, ...)` as an animation (Pillow) to `path`, a file name or
+    a binary file object such as `io.BytesIO()`. `format` is "gif", "png" (an animated PNG)
+    or "webp"; by default the one the file name's suffix names, GIF for a file object (a
+    ValueError for another suffix). The last frame stays three times as long; `loop=0`
+    repeats forever. Returns the frame count.
 
     Needs Graphviz's `dot`: without it, raises graphviz's `ExecutableNotFound`, with a hint.
     """
@@ -79,6 +85,7 @@ def animate(
         raise ValueError(f"duration_ms must be a positive int, got {duration_ms!r}")
     if isinstance(loop, bool) or not isinstance(loop, int) or loop < 0:
         raise ValueError(f"loop must be an int ≥ 0, got {loop!r}")
+    pillow_format = ANIMATION_FORMATS[_animation_format(path, format)]
     from PIL import Image
 
     frames = backward_frames(
@@ -101,7 +108,7 @@ def animate(
     durations = [duration_ms] * (len(padded) - 1) + [3 * duration_ms]
     padded[0].save(
         path if hasattr(path, "write") else os.fspath(path),
-        format="GIF",
+        format=pillow_format,
         save_all=True,
         append_images=padded[1:],
         duration=durations,
@@ -109,3 +116,22 @@ def animate(
         optimize=False,
     )
     return len(padded)
+
+
+def _animation_format(path: str | os.PathLike[str] | BinaryIO, chosen: str | None) -> str:
+    """`chosen`, else the format `path`'s suffix names, else (a file object) gif."""
+    if chosen is not None:
+        if chosen not in ANIMATION_FORMATS:
+            raise ValueError(
+                f"format must be one of {', '.join(map(repr, ANIMATION_FORMATS))}, got {chosen!r}"
+            )
+        return chosen
+    if not isinstance(path, (str, os.PathLike)):
+        return "gif"
+    suffix = os.path.splitext(os.fspath(path))[1].lower().lstrip(".")
+    if suffix not in ANIMATION_FORMATS:
+        known = ", ".join("." + name for name in ANIMATION_FORMATS)
+        raise ValueError(
+            f"animate: cannot tell the format of {path!r} from its suffix: use {known}, or format="
+        )
+    return suffix

@@ -160,7 +160,7 @@ def _edge_label(
     if passed_back:
         back = f"back {fmt(local * out_grad)}"
         lines.append(_labels.hidden(back, "white") if out_hidden else back)
-    return "<" + "<br/>".join(lines) + ">"
+    return "<" + "<br/>".join(map(_labels.clip, lines)) + ">"
 
 
 def _chain_title(chain: ChainRule, precision: int) -> str:

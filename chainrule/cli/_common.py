@@ -1,18 +1,194 @@
-"""What the `chainrule` subcommands share: the error type and the teaching network's options."""
+"""What the `chainrule` subcommands share: one-line errors, options, output files, progress.
+
+A subcommand is a module with `add_parser(subcommands)`, whose parser's `run(args) -> int`
+does the work (see `chainrule.cli`). It uses:
+
+- `CLIError`: a user error, printed by `main` on one line (exit status 2);
+- `parse_number`, `parse_numbers`, `parse_count`: numbers as a person types them;
+- `check_outputs` before any work (every output path, none created), then `write_output`
+  (through the path: a file replaced in full, a symlink followed, a pipe written into);
+- `numbers_that_fit`: the library's errors about the numbers as one line naming the options;
+- `progress`: a progress bar on a terminal's stderr, nothing otherwise.
+
+Options are given once: `CommandParser` refuses a repeated option instead of keeping the last.
+"""
 
 from __future__ import annotations
 
 import argparse
 import contextlib
 import math
-from collections.abc import Iterator
-from pathlib import Path
+import os
+import re
+import stat
+import sys
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, NoReturn
 
+from autograd.errors import ChainruleError
 from chainrule.spreadsheet import DEFAULT_INPUTS, DEFAULT_TARGETS, DEFAULT_WEIGHTS
+
+__all__ = [
+    "CLIError",
+    "CommandParser",
+    "add_network_arguments",
+    "check_outputs",
+    "check_writable",
+    "network_values",
+    "numbers_that_fit",
+    "parse_count",
+    "parse_number",
+    "parse_numbers",
+    "progress",
+    "refuse_terminal",
+    "write_output",
+]
 
 
 class CLIError(Exception):
     """A user error: `chainrule` prints it on one line and exits with status 2."""
+
+
+# ---- the parser ----
+
+
+class CommandParser(argparse.ArgumentParser):
+    """argparse's parser with two changes: an error is one line (the usage is in `--help`),
+    and an option given twice is an error (argparse would silently keep the last)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # argument groups share the registry: their options are checked too
+        self.register("action", None, _StoreOnce)
+        self.register("action", "store", _StoreOnce)
+        self.register("action", "store_true", _FlagOnce)
+
+
+GIVEN = "_options_given"  # the attribute of the parsed namespace listing the options given
+
+
+def _given_once(
+    parser: argparse.ArgumentParser,
+    namespace: argparse.Namespace,
+    action: argparse.Action,
+    option: str | None,
+) -> None:
+    given: dict[str, str] = vars(namespace).setdefault(GIVEN, {})
+    name = action.option_strings[-1]  # the long name
+    if option is None:
+        return
+    if name in given:
+        parser.error(f"{name} is given twice; give it once")
+    given[name] = option
+
+
+class _StoreOnce(argparse.Action):
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option: str | None = None,
+    ) -> None:
+        _given_once(parser, namespace, self, option)
+        setattr(namespace, self.dest, values)
+
+
+class _FlagOnce(argparse.Action):
+    def __init__(
+        self, option_strings: Sequence[str], dest: str, default: bool = False, **kwargs: Any
+    ) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=default, **kwargs)
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option: str | None = None,
+    ) -> None:
+        _given_once(parser, namespace, self, option)
+        setattr(namespace, self.dest, True)
+
+
+# ---- numbers ----
+
+# Decimal notation in ASCII: 0.5, -2, 1e3, .5e-3. Python's float() also takes "4_5", "١٢"
+# (Arabic-Indic digits) and " inf": a typo should be an error, not a number.
+_DECIMAL = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+_NON_FINITE = re.compile(r"[+-]?(?:inf|infinity|nan)", re.IGNORECASE)
+
+
+def parse_number(text: str, option: str) -> float:
+    """`text` as a finite float, or a CLIError naming `option` and the text."""
+    word = text.strip()
+    if _NON_FINITE.fullmatch(word):
+        raise CLIError(f"{option}: {text!r} is not a finite number")
+    if not _DECIMAL.fullmatch(word):
+        raise CLIError(f"{option}: {text!r} is not a number")
+    x = float(word)
+    if not math.isfinite(x):
+        raise CLIError(f"{option}: {text!r} is not a finite number (beyond ±{sys.float_info.max:.4g})")
+    return x
+
+
+def parse_count(text: str, option: str, *, min_value: int = 0) -> int:
+    """`text` as a whole number ≥ `min_value`: 45, 1e3 and 1000.0 are; 4.5 and 4_5 are not."""
+    word = text.strip()
+    if not _DECIMAL.fullmatch(word):
+        raise CLIError(f"{option}: {text!r} is not a whole number")
+    if re.fullmatch(r"[+-]?\d+", word, re.ASCII):
+        n = int(word)
+    else:
+        x = float(word)
+        if math.isinf(x):
+            raise CLIError(f"{option}: {text!r} is too large")
+        if not x.is_integer():
+            raise CLIError(f"{option}: {text!r} is not a whole number")
+        n = int(x)
+    if n < min_value:
+        raise CLIError(f"{option}: must be >= {min_value}, got {text!r}")
+    return n
+
+
+def parse_numbers(text: str, count: int, option: str, metavar: str) -> tuple[float, ...]:
+    """`count` comma-separated numbers, e.g. "0.05,0.1"."""
+    parts = text.split(",")
+    if len(parts) != count:
+        raise CLIError(
+            f"{option}: expected {count} comma-separated numbers ({metavar}), got {len(parts)}: {text!r}"
+        )
+    return tuple(parse_number(part, option) for part in parts)
+
+
+@contextlib.contextmanager
+def numbers_that_fit(args: argparse.Namespace | None = None, options: Sequence[str] = ()) -> Iterator[None]:
+    """The library's errors about the numbers (an overflow, a value out of an op's domain)
+    as one-line CLIErrors naming those of `options` the command line gave, with their values.
+    Any other exception, a bug's, goes on as it is."""
+    try:
+        yield
+    except (ChainruleError, OverflowError, ZeroDivisionError) as error:  # float arithmetic's too
+        given = vars(args).get(GIVEN, {}) if args is not None else {}
+        shown = [f"{option} {_shown(getattr(args, _dest(option)))}" for option in options if option in given]
+        where = f"with {', '.join(shown)}: " if shown else ""
+        raise CLIError(f"{where}{error}") from None
+
+
+def _dest(option: str) -> str:
+    return option.lstrip("-").replace("-", "_")
+
+
+def _shown(value: object) -> str:
+    text = " ".join(value) if isinstance(value, list) else str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+# ---- the teaching network's options ----
 
 
 def add_network_arguments(parser: argparse.ArgumentParser) -> None:
@@ -26,80 +202,147 @@ def add_network_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--targets", metavar="T1,T2", help=f"default {_joined(DEFAULT_TARGETS)}")
 
 
+NETWORK_OPTIONS = ("--inputs", "--weights", "--targets")
+
+
 def network_values(
     args: argparse.Namespace,
 ) -> tuple[tuple[float, ...], tuple[float, ...], tuple[float, ...]]:
     """(inputs, weights, targets) from the options of `add_network_arguments`; CLIError if bad."""
-    inputs = _numbers(args.inputs, 2, "--inputs", "I1,I2") if args.inputs is not None else DEFAULT_INPUTS
+    inputs = parse_numbers(args.inputs, 2, "--inputs", "I1,I2") if args.inputs is not None else DEFAULT_INPUTS
     weights = (
-        _numbers(args.weights, 8, "--weights", "W1,...,W8") if args.weights is not None else DEFAULT_WEIGHTS
+        parse_numbers(args.weights, 8, "--weights", "W1,...,W8")
+        if args.weights is not None
+        else DEFAULT_WEIGHTS
     )
-    targets = _numbers(args.targets, 2, "--targets", "T1,T2") if args.targets is not None else DEFAULT_TARGETS
+    targets = (
+        parse_numbers(args.targets, 2, "--targets", "T1,T2") if args.targets is not None else DEFAULT_TARGETS
+    )
     return inputs, weights, targets
-
-
-def parse_number(text: str, option: str) -> float:
-    """`text` as a finite float, or a CLIError naming `option` and the text."""
-    try:
-        x = float(text)
-    except ValueError:
-        raise CLIError(f"{option}: {text!r} is not a number") from None
-    if not math.isfinite(x):
-        raise CLIError(f"{option}: {text!r} is not a finite number")
-    return x
-
-
-def _numbers(text: str, count: int, option: str, metavar: str) -> tuple[float, ...]:
-    parts = text.split(",")
-    if len(parts) != count:
-        raise CLIError(
-            f"{option}: expected {count} comma-separated numbers ({metavar}), got {len(parts)}: {text!r}"
-        )
-    return tuple(parse_number(part.strip(), option) for part in parts)
 
 
 def _joined(numbers: tuple[float, ...]) -> str:
     return ",".join(map(repr, numbers))
 
 
-@contextlib.contextmanager
-def numbers_that_fit() -> Iterator[None]:
-    """The library's errors for numbers out of range (a node or an update overflowing,
-    say) as one-line CLIErrors."""
+# ---- output files ----
+
+
+def check_outputs(*outputs: tuple[str | None, str]) -> None:
+    """Fail before any work if one of the (path, option) pairs given (path not None) cannot
+    be written, or two name the same file. Creates nothing: missing directories are made by
+    `write_output`, once the work is done."""
+    seen: dict[str, str] = {}
+    for path, option in outputs:
+        if path is None:
+            continue
+        target = _check_output(path, option)
+        if target in seen:
+            raise CLIError(f"{seen[target]} and {option} both name {path!r}: give each its own file")
+        seen[target] = option
+
+
+def _check_output(path: str, option: str) -> str:
+    """The file `path` leads to (symlinks followed), if it can be written; else a CLIError."""
+    if not path.strip():
+        raise CLIError(f"{option}: the path is empty")
+    target = os.path.realpath(path)
+    if path.endswith(("/", os.sep)) or os.path.isdir(target):
+        raise CLIError(f"{option}: {path!r} is a directory")
     try:
-        yield
-    except (ValueError, OverflowError, ZeroDivisionError) as error:
-        raise CLIError(str(error)) from None
-
-
-def check_writable(path: Path, option: str) -> None:
-    """Fail early, before any work, if `path` cannot be written (its directory is created)."""
-    if path.is_dir():
-        raise CLIError(f"{option}: {str(path)!r} is a directory")
-    _write_atomically(path, None, option)
-
-
-def write_output(path: Path, data: bytes, option: str) -> None:
-    """Write `data` to `path` in full or not at all: a file already there is replaced only
-    once the new one is complete. A CLIError naming `option` if it cannot be written."""
-    _write_atomically(path, data, option)
-
-
-def _write_atomically(path: Path, data: bytes | None, option: str) -> None:
-    partial = path.with_name(f".{path.name}.partial")
-    try:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except FileExistsError:
-            raise CLIError(
-                f"{option}: cannot write {str(path)!r}: {str(path.parent)!r} is not a directory"
-            ) from None
-        partial.write_bytes(data or b"")
-        if data is None:
-            partial.unlink()
-        else:
-            partial.replace(path)
+        mode = os.stat(target).st_mode
+    except FileNotFoundError:
+        mode = None
     except OSError as error:
+        raise CLIError(f"{option}: cannot write {path!r}: {error.strerror or error}") from None
+    directory = os.path.dirname(target)
+    if mode is not None and not stat.S_ISREG(mode):  # a FIFO or a device: written in place
+        if not os.access(target, os.W_OK):
+            raise CLIError(f"{option}: cannot write {path!r}: permission denied")
+        return target
+    if mode is not None and not os.access(target, os.W_OK):
+        raise CLIError(f"{option}: cannot write {path!r}: the file is read-only")
+    existing = directory
+    while not os.path.exists(existing):  # the directories to create, up to one that exists
+        existing = os.path.dirname(existing)
+    if not os.path.isdir(existing):
+        raise CLIError(f"{option}: cannot write {path!r}: {existing!r} is not a directory")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise CLIError(f"{option}: cannot write {path!r}: permission denied in {existing!r}")
+    return target
+
+
+def write_output(path: str | os.PathLike[str], data: bytes, option: str) -> None:
+    """Write `data` through `path`: a symlink is followed; a regular file is replaced in full
+    or not at all (a new file beside it renamed over it, with the old one's permissions);
+    a FIFO or a device is written into. Missing directories are created. A CLIError naming
+    `option` if it cannot be written."""
+    path = os.fspath(path)
+    target = os.path.realpath(path)
+    try:
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        try:
+            old = os.stat(target)
+        except FileNotFoundError:
+            old = None
+        if old is not None and not stat.S_ISREG(old.st_mode):
+            with open(target, "wb") as stream:  # a FIFO, a terminal, /dev/null: never replaced
+                stream.write(data)
+        else:
+            _replace(target, data, old)
+    except OSError as error:
+        raise CLIError(f"{option}: cannot write {path!r}: {error.strerror or error}") from None
+
+
+def _replace(target: str, data: bytes, old: os.stat_result | None) -> None:
+    directory, name = os.path.split(target)
+    descriptor, partial = tempfile.mkstemp(prefix=f".{name}.", suffix=".partial", dir=directory)
+    try:
+        with os.fdopen(descriptor, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        if old is not None:  # the old file's permissions (and, when allowed, its owner)
+            os.chmod(partial, stat.S_IMODE(old.st_mode))
+            with contextlib.suppress(OSError):
+                os.chown(partial, old.st_uid, old.st_gid)
+        else:  # what open() would have given a new file: mkstemp's are private (0600)
+            umask = os.umask(0o022)
+            os.umask(umask)
+            os.chmod(partial, 0o666 & ~umask)
+        os.replace(partial, target)
+    except BaseException:
         with contextlib.suppress(OSError):
-            partial.unlink(missing_ok=True)
-        raise CLIError(f"{option}: cannot write {str(path)!r}: {error.strerror or error}") from None
+            os.unlink(partial)
+        raise
+
+
+def check_writable(path: str | os.PathLike[str], option: str) -> None:
+    """`check_outputs` for one path (kept for the commands that check their outputs one by one)."""
+    check_outputs((os.fspath(path), option))
+
+
+def refuse_terminal(what: str, hint: str) -> None:
+    """A CLIError if standard output is a terminal: `what` (a picture) would fill it with bytes."""
+    isatty = getattr(sys.stdout, "isatty", None)
+    if isatty is not None and isatty():
+        raise CLIError(f"refusing to write {what} to a terminal: {hint}")
+
+
+# ---- progress ----
+
+
+@contextlib.contextmanager
+def progress(total: int, description: str, unit: str) -> Iterator[Callable[[int], object]]:
+    """`update(n)` to advance a tqdm bar of `total` steps on stderr, shown only when stderr is
+    a terminal (a log or a pipe gets nothing); the bar is removed when done."""
+    isatty = getattr(sys.stderr, "isatty", None)
+    if isatty is None or not isatty():
+        yield lambda n: None
+        return
+    from tqdm import tqdm
+
+    with tqdm(
+        total=total, desc=description, unit=unit, file=sys.stderr, leave=False, dynamic_ncols=True
+    ) as bar:
+        yield bar.update

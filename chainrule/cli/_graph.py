@@ -3,24 +3,25 @@
 from __future__ import annotations
 
 import argparse
+import io
+import os
 import sys
 from collections.abc import Callable
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from autograd import Value, animate, draw
-from autograd.graph import RANKDIRS
+from autograd.graph import ANIMATION_FORMATS, RANKDIRS
 from chainrule.cli._common import (
+    NETWORK_OPTIONS,
     CLIError,
     add_network_arguments,
+    check_outputs,
     network_values,
     numbers_that_fit,
+    refuse_terminal,
     write_output,
 )
 from nn.teaching import teaching_network
-
-if TYPE_CHECKING:
-    import graphviz
 
 T = TypeVar("T")
 FORMATS = ("svg", "png", "dot")
@@ -32,19 +33,19 @@ def add_parser(subcommands: Any) -> None:
         "graph",
         help="draw the course's 2-2-2 network as a computation graph (Graphviz)",
         description="Draw the course's 2-2-2 network after one forward and backward pass: every "
-        "node with its data and grad, each op as its own node. SVG and PNG need Graphviz's dot "
-        "(Debian/Ubuntu: apt-get install graphviz); --format dot does not.",
+        "value with its data and grad, each op as its own node, constants included. SVG and PNG "
+        "need Graphviz's dot (Debian/Ubuntu: apt-get install graphviz); --format dot does not.",
     )
     parser.add_argument(
         "--out",
         metavar="PATH",
-        type=Path,
-        help="write the picture here (default: standard output, unless --animate is given)",
+        help="write the picture here, in the format its suffix names (.svg, .png, .dot or .gv); "
+        "without --out it goes to standard output (not to a terminal, unless --format dot)",
     )
     parser.add_argument(
         "--format",
         choices=FORMATS,
-        help="svg, png or dot (DOT source); default: from --out's suffix, else svg",
+        help="svg, png or dot (Graphviz's source text); default: from --out's suffix, else svg",
     )
     parser.add_argument(
         "--highlight",
@@ -64,9 +65,9 @@ def add_parser(subcommands: Any) -> None:
     )
     parser.add_argument(
         "--animate",
-        metavar="PATH.gif",
-        type=Path,
-        help="also write the backward pass step by step as an animated GIF",
+        metavar="PATH",
+        help="also write the backward pass step by step as an animation, in the format its suffix "
+        f"names ({', '.join('.' + suffix for suffix in ANIMATION_FORMATS)})",
     )
     add_network_arguments(parser)
     parser.set_defaults(run=run)
@@ -74,36 +75,69 @@ def add_parser(subcommands: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     inputs, weights, targets = network_values(args)
-    with numbers_that_fit():
+    check_outputs((args.out, "--out"), (args.animate, "--animate"))
+    fmt = _format(args.out, args.format)
+    animation_format = _animation_format(args.animate)
+    to_stdout = args.out is None and args.animate is None
+    if to_stdout and fmt != "dot":
+        refuse_terminal(
+            f"a {fmt.upper()} picture",
+            f"choose a file with --out PATH.{fmt}, redirect (> graph.{fmt}), or use --format dot",
+        )
+    with numbers_that_fit(args, NETWORK_OPTIONS):
         network = teaching_network(inputs, weights, targets)
         network.loss.backward()
     highlight = _node(network.nodes, args.highlight) if args.highlight is not None else None
-    fmt = args.format or _format_of(args.out)
     graph = draw(network.loss, rankdir=args.rankdir, edge_labels=args.edge_labels, highlight=highlight)
-    if args.out is not None or args.animate is None:
-        _write(_picture(graph, fmt), args.out)
+    # everything is rendered before anything is written: a failure leaves no file behind
+    picture = _picture(graph, fmt) if args.out is not None or to_stdout else b""
+    frames, animation = 0, b""
     if args.animate is not None:
-        try:
-            args.animate.parent.mkdir(parents=True, exist_ok=True)
-            frames = _with_dot(
-                lambda: animate(
-                    network.loss, args.animate, rankdir=args.rankdir, edge_labels=args.edge_labels
-                )
+        buffer = io.BytesIO()
+        frames = _with_dot(
+            lambda: animate(
+                network.loss,
+                buffer,
+                format=animation_format,
+                rankdir=args.rankdir,
+                edge_labels=args.edge_labels,
             )
-        except OSError as error:
-            raise CLIError(f"--animate: cannot write {args.animate}: {error.strerror or error}") from None
+        )
+        animation = buffer.getvalue()
+    if to_stdout:
+        sys.stdout.buffer.write(picture)
+    if args.out is not None:
+        write_output(args.out, picture, "--out")
+        print(f"wrote {args.out}")
+    if args.animate is not None:
+        write_output(args.animate, animation, "--animate")
         print(f"wrote {args.animate} ({frames} frames)")
     return 0
 
 
-def _format_of(out: Path | None) -> str:
-    """The format named by `--out`'s suffix (svg without --out); a CLIError for any other suffix."""
+def _format(out: str | None, chosen: str | None) -> str:
+    """The picture's format: `--format`, else the one `--out`'s suffix names, else svg; a
+    CLIError for a suffix that names no format, or another than `--format`'s."""
     if out is None:
-        return "svg"
-    if out.suffix.lower() not in SUFFIX_FORMATS:
+        return chosen or "svg"
+    suffix = os.path.splitext(out)[1].lower()
+    named = SUFFIX_FORMATS.get(suffix)
+    if chosen is None and named is None:
         known = ", ".join(SUFFIX_FORMATS)
-        raise CLIError(f"--out: cannot tell the format of {str(out)!r}: use a suffix {known}, or --format")
-    return SUFFIX_FORMATS[out.suffix.lower()]
+        raise CLIError(f"--out: cannot tell the format of {out!r}: use a suffix {known}, or --format")
+    if chosen is not None and named is not None and named != chosen:
+        raise CLIError(f"--format {chosen} does not match --out {out!r}: the suffix says {named}")
+    return chosen or named or "svg"
+
+
+def _animation_format(path: str | None) -> str:
+    if path is None:
+        return "gif"
+    suffix = os.path.splitext(path)[1].lower().lstrip(".")
+    if suffix not in ANIMATION_FORMATS:
+        known = ", ".join("." + name for name in ANIMATION_FORMATS)
+        raise CLIError(f"--animate: cannot write an animation as {path!r}: use a suffix {known}")
+    return suffix
 
 
 def _node(nodes: dict[str, Value], name: str) -> Value:
@@ -112,7 +146,7 @@ def _node(nodes: dict[str, Value], name: str) -> Value:
     return nodes[name]
 
 
-def _picture(graph: graphviz.Digraph, fmt: str) -> bytes:
+def _picture(graph: Any, fmt: str) -> bytes:
     if fmt == "dot":  # DOT source: no `dot` binary needed
         source: str = graph.source
         return source.encode()
@@ -130,12 +164,3 @@ def _with_dot(render: Callable[[], T]) -> T:
         raise CLIError(str(error)) from None
     except graphviz.CalledProcessError as error:
         raise CLIError(f"Graphviz's dot failed: {error}") from None
-
-
-def _write(picture: bytes, path: Path | None) -> None:
-    if path is None:
-        sys.stdout.buffer.write(picture)
-        sys.stdout.buffer.flush()
-        return
-    write_output(path, picture, "--out")
-    print(f"wrote {path}")

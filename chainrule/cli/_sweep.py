@@ -4,21 +4,26 @@ from __future__ import annotations
 
 import argparse
 import io
-from pathlib import Path
+import os
 from typing import Any
 
 from chainrule.cli._common import (
+    NETWORK_OPTIONS,
     CLIError,
     add_network_arguments,
-    check_writable,
+    check_outputs,
     network_values,
     numbers_that_fit,
+    parse_count,
     parse_number,
+    progress,
     write_output,
 )
-from chainrule.report import format_table, write_csv, write_plot
+from chainrule.report import format_table, plot_formats, write_csv, write_plot
 from chainrule.spreadsheet import DEFAULT_EPOCHS, DEFAULT_LEARNING_RATES
 from chainrule.sweep import sweep
+
+PLOT_POINTS = 10_000  # at most this many epochs per line are kept for the plot alone
 
 
 def add_parser(subcommands: Any) -> None:
@@ -27,7 +32,8 @@ def add_parser(subcommands: Any) -> None:
         help="train the course's 2-2-2 network with SGD at several learning rates",
         description="Train the course's 2-2-2 network with plain SGD from the same start at each "
         "learning rate; print E_total before and after training, optionally write the "
-        "per-epoch trace (CSV) and a plot of E_total against epoch (PNG).",
+        "per-epoch trace (CSV) and a plot of E_total against epoch. A long run shows its "
+        "progress on a terminal.",
     )
     parser.add_argument(
         "--lr",
@@ -37,34 +43,61 @@ def add_parser(subcommands: Any) -> None:
         help=f"learning rates (default: {' '.join(map(repr, DEFAULT_LEARNING_RATES))})",
     )
     parser.add_argument(
-        "--epochs", default=str(DEFAULT_EPOCHS), help="number of SGD updates (default: %(default)s)"
+        "--epochs",
+        default=str(DEFAULT_EPOCHS),
+        help="number of SGD updates, a whole number such as 45 or 1e3 (default: %(default)s)",
     )
     add_network_arguments(parser)
-    parser.add_argument("--csv", metavar="PATH", type=Path, help="write the per-epoch trace here")
-    parser.add_argument("--plot", metavar="PATH", type=Path, help="write a PNG of E_total against epoch here")
+    parser.add_argument(
+        "--csv", metavar="PATH", help="write the per-epoch trace here (one row per rate and epoch)"
+    )
+    parser.add_argument(
+        "--plot",
+        metavar="PATH",
+        help="write a chart of E_total against epoch here, in the format its suffix names "
+        "(.png, .svg, .pdf, ...; PNG without a suffix)",
+    )
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     learning_rates = [_learning_rate(text) for text in args.lr]
-    epochs = _epochs(args.epochs)
+    epochs = parse_count(args.epochs, "--epochs")
     inputs, weights, targets = network_values(args)
-    for path, option in ((args.csv, "--csv"), (args.plot, "--plot")):
-        if path is not None:
-            check_writable(path, option)
-    with numbers_that_fit():
-        traces = sweep(learning_rates, epochs=epochs, inputs=inputs, weights=weights, targets=targets)
-    print(format_table(traces))
+    check_outputs((args.csv, "--csv"), (args.plot, "--plot"))
+    plot_format = _plot_format(args.plot) if args.plot is not None else ""
+    # keep only the epochs that will be written: all for the CSV, enough for a plot, else two
+    every = 1 if args.csv is not None else max(1, epochs // PLOT_POINTS) if args.plot else max(1, epochs)
+    with (
+        numbers_that_fit(args, ("--lr", *NETWORK_OPTIONS)),
+        progress(len(learning_rates) * (epochs + 1), "sweep", "epoch") as advance,
+    ):
+        traces = sweep(
+            learning_rates,
+            epochs=epochs,
+            inputs=inputs,
+            weights=weights,
+            targets=targets,
+            every=every,
+            on_epoch=lambda: advance(1),
+        )
+    csv_data = plot_data = b""
     if args.csv is not None:
         text = io.StringIO()
         write_csv(traces, text)
-        write_output(args.csv, text.getvalue().encode(), "--csv")
-        print(f"wrote {args.csv}")
+        csv_data = text.getvalue().encode()
     if args.plot is not None:
-        png = io.BytesIO()
-        write_plot(traces, png)
-        write_output(args.plot, png.getvalue(), "--plot")
-        print(f"wrote {args.plot}")
+        picture = io.BytesIO()
+        write_plot(traces, picture, format=plot_format)
+        plot_data = picture.getvalue()
+    if args.csv is not None:
+        write_output(args.csv, csv_data, "--csv")
+    if args.plot is not None:
+        write_output(args.plot, plot_data, "--plot")
+    print(format_table(traces))
+    for path in (args.csv, args.plot):
+        if path is not None:
+            print(f"wrote {path}")
     return 0
 
 
@@ -75,11 +108,12 @@ def _learning_rate(text: str) -> float:
     return lr
 
 
-def _epochs(text: str) -> int:
-    try:
-        epochs = int(text)
-    except ValueError:
-        raise CLIError(f"--epochs: {text!r} is not a whole number") from None
-    if epochs < 0:
-        raise CLIError(f"--epochs: must be >= 0, got {text!r}")
-    return epochs
+def _plot_format(path: str) -> str:
+    """The format `path`'s suffix names (png without one); a CLIError for one matplotlib lacks."""
+    suffix = os.path.splitext(path)[1].lower().lstrip(".")
+    if not suffix:
+        return "png"
+    formats = plot_formats()
+    if suffix not in formats:
+        raise CLIError(f"--plot: cannot tell the format of {path!r}: use a suffix {', '.join(formats)}")
+    return suffix
