@@ -26,8 +26,8 @@ from collections.abc import Callable, Sequence
 from contextlib import ContextDecorator
 from typing import Any, TypeAlias
 
-from autograd.errors import DomainError
-from autograd.validation import check_number
+from autograd.errors import DomainError, NonFiniteError, ZeroDivisionDomainError
+from autograd.validation import check_number, is_number
 
 Number: TypeAlias = int | float
 Operand: TypeAlias = "Value | int | float"
@@ -157,13 +157,13 @@ class Value:
         if isinstance(other, Value):
             b = other.data
             if b == 0.0:
-                raise ZeroDivisionError(f"/: division of {self.data!r} by a zero Value")
+                raise ZeroDivisionDomainError(f"/: division of {self.data!r} by a zero Value")
             return _node(self.data / b, "/", self, 1.0 / b, other, -(self.data / b) / b)
         c = _constant(other)
         if c is None:
             return NotImplemented
         if c == 0.0:
-            raise ZeroDivisionError(f"/: division of {self.data!r} by zero")
+            raise ZeroDivisionDomainError(f"/: division of {self.data!r} by zero")
         return _node(self.data / c, "/", self, 1.0 / c, None, c)
 
     def __rtruediv__(self, other: Number) -> Value:  # other / self
@@ -172,34 +172,34 @@ class Value:
             return NotImplemented
         b = self.data
         if b == 0.0:
-            raise ZeroDivisionError(f"/: division of {c!r} by a zero Value")
+            raise ZeroDivisionDomainError(f"/: division of {c!r} by a zero Value")
         return _node(c / b, "/", None, c, self, -(c / b) / b)
 
     def __pow__(self, other: Operand) -> Value:
         a = self.data
         if isinstance(other, Value):  # a**b = exp(b·ln a): needs a > 0 for d/db = a**b·ln a
             if a <= 0.0:
-                raise ValueError(f"**: base must be > 0 with a Value exponent, got {a!r}")
+                raise DomainError(f"**: base must be > 0 with a Value exponent, got {a!r}")
             b = other.data
             out = _pow(a, b)
-            return _node(out, "**", self, b * _pow(a, b - 1.0), other, out * math.log(a))
+            return _node(out, "**", self, _pow_derivative(a, b), other, out * math.log(a))
         n = _constant(other)
         if n is None:
             return NotImplemented
         if n == 0.0:  # x**0 = 1 everywhere, 0**0 included, with derivative 0
             return _node(1.0, "**", self, 0.0, None, n)
         if a < 0.0 and not n.is_integer():
-            raise ValueError(f"**: negative base {a!r} with non-integer exponent {n!r}")
-        if a == 0.0 and n < 1.0 and n != 0.0:
-            raise ZeroDivisionError(f"**: 0.0 ** {n!r} has no finite derivative")
-        return _node(_pow(a, n), "**", self, n * _pow(a, n - 1.0), None, n)
+            raise DomainError(f"**: negative base {a!r} with non-integer exponent {n!r}")
+        if a == 0.0 and n < 0.0:
+            raise ZeroDivisionDomainError(f"**: {a!r} ** {n!r} is infinite (a division by zero)")
+        return _node(_pow(a, n), "**", self, _pow_derivative(a, n), None, n)
 
     def __rpow__(self, other: Number) -> Value:  # other ** self
         c = _constant(other)
         if c is None:
             return NotImplemented
         if c <= 0.0:
-            raise ValueError(f"**: base must be > 0 with a Value exponent, got {c!r}")
+            raise DomainError(f"**: base must be > 0 with a Value exponent, got {c!r}")
         out = _pow(c, self.data)
         return _node(out, "**", None, c, self, out * math.log(c))
 
@@ -207,13 +207,13 @@ class Value:
         try:
             out = math.exp(self.data)
         except OverflowError:
-            raise OverflowError(f"exp: overflow at {self.data!r}") from None
+            raise NonFiniteError(f"exp: overflow at {self.data!r}") from None
         return _node(out, "exp", self, out)
 
     def log(self) -> Value:
         x = self.data
         if x <= 0.0:
-            raise ValueError(f"log: argument must be > 0, got {x!r}")
+            raise DomainError(f"log: argument must be > 0, got {x!r}")
         return _node(math.log(x), "log", self, 1.0 / x)
 
     def tanh(self) -> Value:
@@ -281,8 +281,10 @@ class Value:
     def backward(self) -> None:
         """Add d(self)/d(node) to `node.grad` for every node of the graph, self included.
 
-        A gradient that overflows to inf raises OverflowError naming the node it reached
-        (PyTorch would carry inf or nan on silently), and leaves every `.grad` as it was.
+        A gradient that would be inf or nan (one that overflows on the way, or a non-zero
+        gradient through an infinite local derivative such as √x's at 0) raises
+        `autograd.errors.NonFiniteError` (an OverflowError) naming the node, where PyTorch
+        would carry inf or nan on silently, and leaves every `.grad` as it was.
         """
         for node in _propagate(self):  # only once every gradient is known to be finite
             node.grad += node._pending
@@ -302,8 +304,10 @@ def _propagate(root: Value) -> list[Value]:
     root._pending = 1.0
     for node in reversed(order):
         g = node._pending
+        if g == 0.0:  # nothing to pass on, not even through an infinite local derivative
+            continue
         if g - g != 0.0:  # inf or nan: an exploding gradient is an error, not a number
-            raise OverflowError(f"backward: the gradient reaching {node!r} is {g!r}")
+            raise _non_finite_gradient(order, node, g)
         child = node._child0
         if child is not None:  # child.grad += local * node.grad, into the accumulator
             child._pending += node._local0 * g
@@ -317,11 +321,35 @@ def _propagate(root: Value) -> list[Value]:
     return order
 
 
+def _non_finite_gradient(order: list[Value], child: Value, g: float) -> NonFiniteError:
+    """The error for the non-finite gradient `g` that reached `child`, naming the node whose
+    infinite local derivative sent it there, if one did (else it overflowed on the way)."""
+    for node in order[order.index(child) + 1 :]:  # the nodes that have passed their gradients on
+        if node._pending != 0.0:
+            for operand, local in zip(node.children, node.local_grads):
+                if operand is child and local - local != 0.0:
+                    return NonFiniteError(
+                        f"backward: {node.op} at {node!r} has the local derivative {local!r} with "
+                        f"respect to {child!r}, and a non-zero gradient ({node._pending!r}) flows through it"
+                    )
+    return NonFiniteError(f"backward: the gradient reaching {child!r} is {g!r}")
+
+
+def _pow_derivative(a: float, n: float) -> float:
+    """n·a^(n-1), infinite where that overflows (as at 0 ** 0.5): it is an error only if
+    backward sends a gradient through it."""
+    try:
+        derivative: float = n * a ** (n - 1.0)
+    except (OverflowError, ZeroDivisionError):  # a^(n-1) is ±inf: negative for a < 0 and odd n - 1
+        return -n * math.inf if a < 0.0 and (n - 1.0) % 2.0 == 1.0 else n * math.inf
+    return derivative
+
+
 def _pow(a: float, b: float) -> float:
     try:
         out: float = a**b
     except OverflowError:
-        raise OverflowError(f"**: overflow at {a!r} ** {b!r}") from None
+        raise NonFiniteError(f"**: overflow at {a!r} ** {b!r}") from None
     return out
 
 
@@ -342,14 +370,12 @@ def _node(
     constant operand, if there is one.
     """
     if data - data != 0.0:  # inf or nan: float + and * overflow silently; say so instead
-        raise OverflowError(f"{op}: result {data!r} is not finite")
+        raise NonFiniteError(f"{op}: result {data!r} is not finite")
     out = _new_value(Value)  # skips __init__'s checks: ops build thousands of nodes a step
     out.data = data
     out.grad = 0.0
     out.label = ""
-    if _grad_enabled:
-        if local0 - local0 != 0.0 or (local1 is not None and local1 - local1 != 0.0):  # 1/x at 1e-170
-            raise OverflowError(f"{op}: the derivative at this result {data!r} is not finite")
+    if _grad_enabled:  # local derivatives may be infinite (√x at 0): backward checks them
         out.op = op
         out._child0 = child0
         out._local0 = local0
@@ -399,7 +425,9 @@ def scalar_op(name: str, f: Callable[..., float], *derivatives: Callable[..., fl
     >>> softplus(Value(0.0)).data
     0.6931471805599453
 
-    Arguments may be Values or plain numbers; only the Values become children.
+    Arguments may be Values or plain numbers; only the Values become children. A derivative
+    may be infinite where the function's is (√x at 0): that is an error only if backward
+    sends a gradient through it. Under `no_grad()` the derivatives are not called.
     """
     if not isinstance(name, str) or not name:
         raise ValueError(f"name must be a non-empty str, got {name!r}")
@@ -409,10 +437,17 @@ def scalar_op(name: str, f: Callable[..., float], *derivatives: Callable[..., fl
     def op(*args: Operand) -> Value:
         if len(args) != len(derivatives):
             raise TypeError(f"{name}: takes {len(derivatives)} argument(s), got {len(args)}")
-        xs = [a.data if isinstance(a, Value) else _check_number(a, f"{name} argument") for a in args]
-        out = _finite_float(f(*xs), f"{name}: function", xs)
+        xs = [
+            a.data if isinstance(a, Value) else check_number(a, f"{name}: argument {i}")
+            for i, a in enumerate(args)
+        ]
+        out = _real(f(*xs), f"{name}: the function", xs)
+        if out - out != 0.0:
+            raise NonFiniteError(f"{name}: the function returned {out!r} at {xs!r}, not a finite number")
+        if not is_grad_enabled():  # the result is a constant: no derivative is needed
+            return Value(out)
         locals_ = [
-            _finite_float(df(*xs), f"{name}: derivative", xs) if isinstance(a, Value) else 0.0
+            _real(df(*xs), f"{name}: the derivative", xs) if isinstance(a, Value) else 0.0
             for a, df in zip(args, derivatives)
         ]
         if len(args) == 1:
@@ -493,10 +528,14 @@ def _selected(item: Any) -> Any:
     return [_selected(x) for x in item]
 
 
-def _finite_float(x: object, what: str, at: list[float]) -> float:
-    if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x):
-        raise ValueError(f"{what} returned {x!r} at {at!r}, not a finite float")
-    return float(x)
+def _real(x: object, what: str, at: list[float]) -> float:
+    """What a user's function returned, as a float (maybe inf or nan)."""
+    if not is_number(x):
+        raise TypeError(f"{what} returned {type(x).__name__} {x!r} at {at!r}, not a real number")
+    try:
+        return float(x)  # type: ignore[arg-type]
+    except OverflowError:  # an int beyond float's range
+        raise NonFiniteError(f"{what} returned {x!r} at {at!r}, beyond the float range") from None
 
 
 class no_grad(ContextDecorator):  # noqa: N801 - PyTorch's name

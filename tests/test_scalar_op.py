@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from autograd import Value, gradcheck, scalar_op, topological_order
+from autograd import Value, gradcheck, no_grad, scalar_op, topological_order
+from autograd.errors import NonFiniteError
 
 hypot = scalar_op("hypot", math.hypot, lambda x, y: x / math.hypot(x, y), lambda x, y: y / math.hypot(x, y))
 
@@ -38,7 +39,25 @@ def test_plain_numbers_only_give_a_constant_leaf() -> None:
     assert (out.data, out.op, out.children) == (5.0, "", ())
 
 
-def test_a_derivative_that_is_not_finite_is_an_error() -> None:
+def test_an_infinite_derivative_is_an_error_only_when_a_gradient_flows_through_it() -> None:
     sqrt = scalar_op("sqrt", math.sqrt, lambda x: 0.5 / math.sqrt(x) if x else math.inf)
-    with pytest.raises(ValueError, match=r"sqrt: derivative returned inf at \[0\.0\]"):
-        sqrt(Value(0.0))
+    y = sqrt(Value(0.0))
+    assert (y.data, y.local_grads) == (0.0, (math.inf,))
+    with pytest.raises(NonFiniteError, match=r"backward: sqrt at .* has the local derivative inf"):
+        y.backward()
+
+
+def test_scalar_op_calls_no_derivative_under_no_grad() -> None:
+    def derivative(x: float) -> float:
+        raise AssertionError("called")
+
+    with no_grad():
+        assert scalar_op("f", math.sin, derivative)(Value(0.5)).data == math.sin(0.5)
+
+
+def test_a_derivative_of_the_wrong_type_is_a_type_error() -> None:
+    bad = scalar_op("bad", math.sin, lambda x: "1.0")  # type: ignore[arg-type, return-value]
+    with pytest.raises(
+        TypeError, match=r"bad: the derivative returned str '1\.0' at \[0\.5\], not a real number"
+    ):
+        bad(Value(0.5))
