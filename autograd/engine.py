@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 import operator
+import threading
 from collections.abc import Callable, Sequence
 from contextlib import ContextDecorator
 from typing import Any, TypeAlias
@@ -32,10 +33,26 @@ from autograd.validation import check_number, is_number
 Number: TypeAlias = int | float
 Operand: TypeAlias = "Value | int | float"
 
-_grad_enabled = True
 # autograd.tape's tracer while it traces a function, else None: `select` and `scalar_op` tell it
 # what a node alone cannot (the candidates of a selection, the function of a scalar_op)
 _tracer: Any = None
+
+
+class _GradMode(threading.local):
+    """Each thread's grad mode (as in PyTorch: a new thread starts with it on), and the modes
+    its open `no_grad` blocks will restore."""
+
+    enabled = True
+
+    def __init__(self) -> None:
+        self.saved: list[bool] = []
+
+
+_mode = _GradMode()
+# How many threads have grad mode off. While it is 0, as it is outside no_grad, `_node` tests
+# this one global and never reads the (slower) thread-local mode.
+_threads_without_grad = 0
+_threads_lock = threading.Lock()
 
 
 def _check_number(x: object, where: str) -> float:
@@ -375,7 +392,9 @@ def _node(
     out.data = data
     out.grad = 0.0
     out.label = ""
-    if _grad_enabled:  # local derivatives may be infinite (√x at 0): backward checks them
+    if (
+        not _threads_without_grad or _mode.enabled
+    ):  # local derivatives may be infinite (√x at 0): backward checks them
         out.op = op
         out._child0 = child0
         out._local0 = local0
@@ -541,26 +560,34 @@ def _real(x: object, what: str, at: list[float]) -> float:
 class no_grad(ContextDecorator):  # noqa: N801 - PyTorch's name
     """Ops inside record no graph: results are leaves.
 
-    Works as a decorator of functions too; unlike PyTorch's, not of generator functions
-    (the mode is restored before a generator's body runs: use `with no_grad():` inside).
+    The mode is per thread, as PyTorch's is: a block in one thread changes nothing in
+    another, and one instance (a decorator, say) may be entered by several threads and
+    recursively. Works as a decorator of functions too; unlike PyTorch's, not of generator
+    functions (the mode is restored before a generator's body runs: use `with no_grad():`
+    inside).
     """
 
-    def __init__(self) -> None:
-        self._previous: list[bool] = []  # a stack: one instance may be entered recursively
-
     def __enter__(self) -> None:
-        global _grad_enabled
-        self._previous.append(_grad_enabled)
-        _grad_enabled = False
+        global _threads_without_grad
+        mode = _mode
+        mode.saved.append(mode.enabled)
+        if mode.enabled:
+            with _threads_lock:
+                _threads_without_grad += 1
+            mode.enabled = False  # only after counting it: _node must see the count first
 
     def __exit__(self, *exc: object) -> None:
-        global _grad_enabled
-        _grad_enabled = self._previous.pop()
+        global _threads_without_grad
+        mode = _mode
+        if mode.saved.pop() and not mode.enabled:
+            mode.enabled = True
+            with _threads_lock:
+                _threads_without_grad -= 1
 
     def __repr__(self) -> str:
         return "no_grad()"
 
 
 def is_grad_enabled() -> bool:
-    """False inside `no_grad()`."""
-    return _grad_enabled
+    """False inside `no_grad()` (in this thread)."""
+    return _mode.enabled

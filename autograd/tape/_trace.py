@@ -197,7 +197,7 @@ def tracing(tracer: Tracer) -> Iterator[None]:
     def node(*args: Any) -> Value:
         out = original_node(*args)
         tracer.created_nodes[id(out)] = out
-        if not engine._grad_enabled:
+        if not engine.is_grad_enabled():
             tracer.no_grad_nodes.add(id(out))
         return out
 
