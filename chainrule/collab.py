@@ -13,26 +13,34 @@ import csv
 import math
 import random
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+import numpy as np
+
+from autograd import Value, trace
 from autograd.validation import check_choice, check_int
 from nn.collab import EmbeddingDotBias
 from nn.data import Ratings, read_crosstab
 from nn.losses import mse_loss
 from nn.optim import Optimizer
+from nn.schedule import OneCycle
 
 __all__ = [
+    "ENGINES",
     "LESSON_CROSSTAB",
     "SOLVER_RMSE",
     "EpochRecord",
     "lesson_ratings",
     "rmse",
     "solver_model",
+    "steps_per_epoch",
     "train_epochs",
 ]
+
+ENGINES = ("tape", "dynamic")
 
 SOLVER_RMSE = {"dotprod": 0.3930154712865702, "bias": 0.3194674135586278}
 """The sheet's RMSE over the 206 rated cells after Excel's Solver: 5 factors, without and
@@ -103,27 +111,64 @@ def train_epochs(
     epochs: int,
     batch_size: int | None = None,
     seed: int = 0,
+    engine: str = "tape",
+    schedule: OneCycle | None = None,
 ) -> Iterator[EpochRecord]:
-    """Train for `epochs` epochs, yielding a record after each. A step is the mean squared
-    error over a batch (all of `train` when `batch_size` is None, as the spreadsheet's Solver
-    does; else batches of that size in a new seeded random order each epoch), its gradients by
-    `backward()`, then `optimizer.step()`."""
+    """Train for `epochs` epochs, yielding a record after each.
+
+    A step is the mean squared error over a batch (all of `train` when `batch_size` is None,
+    as the spreadsheet's Solver does; else batches of that size in a new seeded random order
+    each epoch), its gradients, then `optimizer.step()`; a `schedule` (`nn.schedule.OneCycle`
+    over `epochs · steps_per_epoch(...)` steps) sets the learning rate before each step.
+
+    `engine`: "tape" traces one rating's loss once and replays it over each batch with numpy
+    (each example's rows gathered, their gradients scatter-added); "dynamic" builds the graph
+    of every rating at every step, as `backward()` always does. Both give the same numbers.
+    """
     epochs = check_int(epochs, "epochs", min_value=0)
-    if batch_size is not None:
-        batch_size = check_int(batch_size, "batch_size", min_value=1)
+    size = len(train) if batch_size is None else check_int(batch_size, "batch_size", min_value=1)
+    step_of = _tape_step(model, train) if check_choice(engine, "engine", ENGINES) == "tape" else None
     rng = random.Random(check_int(seed, "seed"))
     order = list(range(len(train)))
+    step = 0
     for epoch in range(1, epochs + 1):
         start = time.perf_counter()
         if batch_size is not None:
             rng.shuffle(order)
-        for batch in _batches(order, batch_size or len(order)):
+        for batch in _batches(order, size):
             optimizer.zero_grad()
-            predictions = [model(train.users[j], train.items[j]) for j in batch]
-            mse_loss(predictions, [train.ratings[j] for j in batch]).backward()
+            if step_of is not None:
+                step_of(batch)
+            else:
+                predictions = [model(train.users[j], train.items[j]) for j in batch]
+                mse_loss(predictions, [train.ratings[j] for j in batch]).backward()
+            if schedule is not None:
+                schedule.apply(step)
             optimizer.step()
+            step += 1
         seconds = time.perf_counter() - start
         yield EpochRecord(epoch, rmse(model, train), rmse(model, valid) if valid else math.nan, seconds)
+
+
+def steps_per_epoch(n_ratings: int, batch_size: int | None) -> int:
+    """Optimizer steps in an epoch over `n_ratings` (one when `batch_size` is None)."""
+    return 1 if batch_size is None else max(1, math.ceil(n_ratings / batch_size))
+
+
+def _tape_step(model: EmbeddingDotBias, train: Ratings) -> Callable[[Sequence[int]], None]:
+    """`step(batch)`: the batch's mean squared error and its gradients from a compiled tape."""
+
+    def squared_error(user: int, item: int, rating: float) -> Value:
+        return (model(user, item) - rating) ** 2
+
+    tape = trace(squared_error, train.users[0], train.items[0], train.ratings[0])
+    users, items, ratings = (np.array(column) for column in (train.users, train.items, train.ratings))
+
+    def step(batch: Sequence[int]) -> None:
+        chosen = np.array(batch)
+        tape.backward(users[chosen], items[chosen], ratings[chosen])
+
+    return step
 
 
 def _batches(order: Sequence[int], size: int) -> Iterator[Sequence[int]]:

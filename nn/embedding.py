@@ -10,8 +10,8 @@ from __future__ import annotations
 import numbers
 import random
 
-from autograd import Value
-from autograd.validation import check_int
+from autograd import Value, select
+from autograd.validation import check_int, is_number
 from nn.init import Initializer, Normal, as_rng
 from nn.module import Module
 
@@ -39,8 +39,19 @@ class Embedding(Module):
         self.weight = [[Value(init(num, dim, rng)) for _ in range(self.dim)] for _ in range(self.num)]
 
     def __call__(self, index: int) -> list[Value]:
-        """Row `index` (an int from 0 to num − 1); a new list of the table's own Values."""
-        return list(self.weight[self.check_index(index)])
+        """Row `index` (an int from 0 to num − 1): a new list of the table's own Values.
+
+        Inside `autograd.trace`, `index` may be the traced function's integer input: the row
+        is then picked by `autograd.select`, so the tape gathers each example's row forward
+        and scatter-adds its gradients backward."""
+        if isinstance(index, numbers.Integral) or is_number(index) or index is None:
+            return list(self.weight[self.check_index(index)])
+        try:
+            row: list[Value] = select(self.weight, index)
+        except TypeError:  # not a traced integer input either
+            self.check_index(index)
+            raise
+        return row
 
     def check_index(self, index: object) -> int:
         """`index` as an int if it names a row: a TypeError for a non-integer (1.0, True, '1'),

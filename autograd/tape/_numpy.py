@@ -11,6 +11,11 @@ gradient, with `np.add.reduceat` over the edges sorted by slot, so no scatter-ad
 A selection's parameters are the exception: their gradients (summed over the batch) are a
 `np.bincount` of the selected rows.
 
+A parameter that only selections read (a row of an embedding table) has no row of the
+workspace: a selection among parameters gathers straight from the parameter vector. So the
+workspace per example grows with the ops of one example, not with the size of the tables
+(MovieLens's 943 users and 1,682 movies × 50 factors are 134,000 parameters).
+
 Every float error (overflow, division by zero, invalid) raises inside `np.errstate`; the caller
 then finds the example and the op with `locate_failure` and the engine (see `_checks`).
 """
@@ -58,6 +63,7 @@ class _Group:
     starts: IntArray | None = None
     # 'select': candidates (steps × K), the index input, and the edges (rows, which candidate)
     index: int = -1
+    gather: IntArray | None = None  # steps × K parameter numbers, when every candidate is one
     select_edges: tuple[IntArray, IntArray, IntArray] | None = None  # edge, step, k
     select_params: IntArray | None = None  # steps × K: parameter number, or P for none
 
@@ -92,14 +98,33 @@ class NumpyReplay:
             return (level[step.out], step.code, const)
 
         ordered = sorted(all_steps, key=lambda s: (level[s.out], repr(key(s)), s.out))
-        # renumber: leaves keep their slots, op results follow in group order
-        new = {slot: slot for slot in range(program.first_op)}
+        member_lists = [list(members) for _, members in _group_by(ordered, key)]
+        # the parameters that need a workspace row: those read by any op but a selection among
+        # parameters only (a group mixing other candidates reads its candidates' rows)
+        gathered = [g[0].code == "select" and all(a < p for s in g for a in s.args) for g in member_lists]
+        direct = sorted(
+            {
+                a
+                for g, gathers in zip(member_lists, gathered)
+                if not gathers
+                for s in g
+                for a in s.args
+                if a < p
+            }
+        )
+        # renumber: [direct parameters | float inputs | constants | op results in group order]
+        new = {a: row for row, a in enumerate(direct)}
+        d = len(direct)
+        for slot in range(p, program.first_op):
+            new[slot] = slot - p + d
+        first_row = program.first_op - p + d
         for i, step in enumerate(ordered):
-            new[step.out] = program.first_op + i
-        self.n_slots = program.first_op + len(ordered)
+            new[step.out] = first_row + i
+        self.n_slots = first_row + len(ordered)
         self.root = new[program.root]
         self.n_params, self.n_float = p, f
-        self.constant_rows = slice(program.first_constant, program.first_op)
+        self.direct = np.array(direct, dtype=np.intp)
+        self.constant_rows = slice(d + f, first_row)
 
         # edges: (child, user, step position, operand position), sorted by child
         edge_list: list[tuple[int, int, int, int]] = []
@@ -120,7 +145,8 @@ class NumpyReplay:
         edge_of = {(i, j): e for e, (_, _, i, j) in enumerate(edge_list)}
         self.edge_child = np.array([c for c, _, _, _ in edge_list], dtype=np.intp)
         self.edge_user = np.array([u for _, u, _, _ in edge_list], dtype=np.intp)
-        self.n_param_edges = int(np.searchsorted(self.edge_child, p))
+        self.n_param_edges = int(np.searchsorted(self.edge_child, d))
+        self.param_of_edge = self.direct[self.edge_child[: self.n_param_edges]]
         self.unit_edges = np.array(
             [e for e, (_, _, i, _) in enumerate(edge_list) if ordered[i].code == "sum"], dtype=np.intp
         )
@@ -128,12 +154,11 @@ class NumpyReplay:
         # forward groups
         self.groups: list[_Group] = []
         position = 0
-        for _, members_iter in _group_by(ordered, key):
-            members = list(members_iter)
+        for members, gathers in zip(member_lists, gathered):
             first = position
             position += len(members)
             positions = range(first, position)
-            out = slice(program.first_op + first, program.first_op + position)
+            out = slice(first_row + first, first_row + position)
             code = members[0].code
             if code == "sum":
                 flat = [new[a] for s in members for a in s.args]
@@ -142,6 +167,13 @@ class NumpyReplay:
                 self.groups.append(_Group(code, out, [_rows(flat)], (), [], starts))
                 continue
             arity = len(members[0].args)
+            if gathers:  # candidates are parameters: read from the parameter vector
+                candidates = np.array([s.args for s in members], dtype=np.intp)
+                group = _Group(code, out, [], (), [], index=members[0].index, gather=candidates)
+                group.select_params = candidates  # a parameter always gets its gradient
+                group.select_edges = (np.zeros(0, np.intp),) * 3
+                self.groups.append(group)
+                continue
             args = [_rows([new[s.args[j]] for s in members]) for j in range(arity)]
             if code == "select":
                 edges_, steps_, ks = [], [], []
@@ -170,7 +202,7 @@ class NumpyReplay:
         # backward: the op slots of each level, from the top down (the root's row is the seed)
         first_of_level: dict[int, int] = {}
         for i, step in enumerate(ordered):
-            first_of_level.setdefault(level[step.out], program.first_op + i)
+            first_of_level.setdefault(level[step.out], first_row + i)
         bounds = [*(first_of_level[lv] for lv in sorted(first_of_level)), self.n_slots]
         self.levels: list[_Level] = []
         for s0, s1 in reversed(list(pairwise(bounds))[:-1]):
@@ -213,14 +245,15 @@ class NumpyReplay:
         the gradient of seed × Σ losses for every parameter."""
         batch = floats.shape[1]
         vals, loc, grad = self._arrays(batch)
-        vals[: self.n_params] = params[:, None]
-        vals[self.n_params : self.n_params + self.n_float] = floats
+        d = len(self.direct)
+        vals[:d] = params[self.direct, None]
+        vals[d : d + self.n_float] = floats
         try:
             with np.errstate(over="raise", divide="raise", invalid="raise", under="ignore"):
-                self._forward(vals, loc, indices)
+                self._forward(vals, loc, indices, params)
         except FloatingPointError:
             with np.errstate(all="ignore"):
-                self._forward(vals, loc, indices)
+                self._forward(vals, loc, indices, params)
             raise ReplayError("forward", _bad_columns(vals, loc[:-1])) from None
         losses = vals[self.root].copy()
         if seed is None:
@@ -234,9 +267,11 @@ class NumpyReplay:
             raise ReplayError("backward", _bad_columns(grad)) from None
         return losses, param_grads
 
-    def _forward(self, vals: Array, loc: Array, indices: IntArray) -> None:
+    def _forward(self, vals: Array, loc: Array, indices: IntArray, params: Array) -> None:
         for g in self.groups:
-            if g.code == "sum":
+            if g.gather is not None:  # a gather: each example's pick among parameters
+                vals[g.out] = params[g.gather[:, indices[g.index]]]
+            elif g.code == "sum":
                 assert g.starts is not None
                 np.add.reduceat(vals[g.args[0]], g.starts, axis=0, out=vals[g.out])
             elif g.code == "select":
@@ -266,7 +301,7 @@ class NumpyReplay:
                 grad[lv.rows] = np.add.reduceat(contrib, lv.starts, axis=0)
         pe = slice(0, self.n_param_edges)
         per_edge = np.einsum("ij,ij->i", loc[pe], grad[user[pe]])
-        total = np.bincount(self.edge_child[pe], weights=per_edge, minlength=self.n_params).astype(np.float64)
+        total = np.bincount(self.param_of_edge, weights=per_edge, minlength=self.n_params).astype(np.float64)
         for g in self.groups:
             if g.select_params is not None:
                 index = indices[g.index]
