@@ -7,6 +7,7 @@ import math
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 
 import graphviz
 import pytest
@@ -64,7 +65,7 @@ def test_one_op_node_per_result_and_one_edge_per_operand() -> None:
     order = topological_order(c)
     results = [i for i, node in enumerate(order) if node.children]
     assert re.findall(r"^\t(n\d+)op \[label=<([^>]*)>", source, re.MULTILINE) == [
-        (f"n{i}", html.escape(order[i].op)) for i in results
+        (f"n{i}", {"+": "+", "*": "×"}[order[i].op]) for i in results
     ]
     assert len(edges(source)) == sum(len(node.children) for node in order)  # a + a: two edges
 
@@ -327,3 +328,46 @@ def test_a_chain_rule_title_longer_than_graphviz_takes_is_cut() -> None:
     lines = title.group(1).split('<br align="left"/>')
     assert lines[0].endswith("…") and max(len(line.encode()) for line in lines) < 16_384
     assert not re.search(r"&[a-z]*…", lines[0])  # never an entity cut in two
+
+
+# ---- every formula can be read back from the picture: constants and negation ----
+
+
+def op_labels(source: str) -> list[str]:
+    """The label of each op node, in order (HTML kept: <sup> marks an exponent)."""
+    return re.findall(r"^\tn\d+op \[label=<(.*)> (?:fontsize|height|margin|shape)", source, re.MULTILINE)
+
+
+def test_constant_operands_are_drawn_in_their_op() -> None:
+    network = teaching_network()
+    source = draw(network.loss).source
+    labels = op_labels(source)
+    for t, a in (("0.01", "a_o1"), ("0.99", "a_o2")):  # E = ½(t − a)²: t, ½ and the exponent 2
+        assert f"{t} − {a}" in labels
+    assert labels.count("□<sup>2</sup>") == 2
+    assert labels.count("0.5 × □") == 2
+
+
+@pytest.mark.parametrize(
+    ("make", "label"),
+    [
+        (lambda x: -x, "−x"),
+        (lambda x: x - 3.0, "x − 3"),
+        (lambda x: 3.0 - x, "3 − x"),
+        (lambda x: x * 0.5, "x × 0.5"),
+        (lambda x: 2.0 / x, "2 ÷ x"),
+        (lambda x: x**3, "x<sup>3</sup>"),
+        (lambda x: 2.0**x, "2<sup>x</sup>"),
+        (lambda x: x + x, "+"),
+        (lambda x: x.exp(), "exp"),
+    ],
+)
+def test_each_op_shows_its_operands_in_order(make: Callable[[Value], Value], label: str) -> None:
+    x = Value(1.5, "x")
+    assert op_labels(draw(make(x)).source) == [label]
+
+
+def test_negation_is_not_drawn_as_a_subtraction_or_a_product() -> None:
+    x, y = Value(1.0, "x"), Value(2.0, "y")
+    labels = op_labels(draw(-(x - y) * y).source)
+    assert labels == ["−", "−□", "×"]  # x − y, its negation, the product

@@ -85,7 +85,8 @@ def draw_grouped(
             continue
         graph.node(ids[node], _labels.value_label(node.label, fmt(node.data), fmt(node.grad)), shape="plain")
         if node.children:
-            graph.node(ids[node] + "op", f"<{_labels.text(node.op)}>", shape="circle", margin="0.02")
+            label = _labels.op_label(node.op, node.operands, precision)
+            graph.node(ids[node] + "op", label, shape="circle", margin="0.02")
             graph.edge(ids[node] + "op", ids[node])
     drawn_edges: set[tuple[str, str]] = set()
     for node in order:

@@ -49,6 +49,34 @@ def clip(line: str) -> str:
     return cut + "…"
 
 
+# how an op is written in its node; any other op (exp, tanh, a scalar_op's name) by its name
+SYMBOLS = {"+": "+", "-": "−", "*": "×", "/": "÷"}
+SLOT = "□"  # an unnamed Value operand in an op's formula
+
+
+def op_label(op: str, operands: tuple[object, ...], precision: int) -> str:
+    """An op node's HTML-like label: its symbol, or, when it has a constant operand, its
+    formula with every operand in place (a constant's value, a Value's name or □), so that
+    the picture shows ½, t1 and the exponent of E1 = ½(t1 − a_o1)². Negation is −□."""
+
+    def operand(x: object) -> str:
+        if isinstance(x, float):
+            return number(x, precision)
+        name = getattr(x, "label", "")
+        return text(name) if name else SLOT
+
+    if op == "neg":
+        return f"<−{operand(operands[0])}>"
+    if not any(isinstance(x, float) for x in operands):  # Values only: the edges show them
+        return f"<{text(SYMBOLS.get(op, op))}>"
+    parts = [operand(x) for x in operands]
+    if op == "**" and len(parts) == 2:
+        return f"<{parts[0]}<sup>{parts[1]}</sup>>"
+    if op in SYMBOLS and len(parts) == 2:
+        return f"<{parts[0]} {SYMBOLS[op]} {parts[1]}>"
+    return f"<{text(op)}({', '.join(parts)})>"
+
+
 def hidden(s: str, colour: str) -> str:
     """Text that takes its place in the layout but cannot be seen on `colour`."""
     return f'<font color="{colour}">{s}</font>'

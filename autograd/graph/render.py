@@ -97,7 +97,8 @@ def build(
     """The Digraph of `order` (a topological order) showing `grads`.
 
     Grads of `hidden` nodes keep their place but are blank; `current` is filled; edge
-    contributions are shown when `passed_back`, blank below a hidden node.
+    contributions are shown when `passed_back`, each together with its child's grad (the
+    grad is their sum), so blank on the edges out of a hidden node.
     """
     if chain is not None:
         title = _chain_title(chain, precision)
@@ -125,17 +126,24 @@ def build(
             continue
         op_id = ids[node] + "op"
         node_on_path = node in on_path and (chain is None or node is not chain.target)
-        graph.node(op_id, f"<{_labels.text(node.op)}>", shape="circle", margin="0.02", fontsize="10")
+        graph.node(op_id, _labels.op_label(node.op, node.operands, precision), **_op_shape(node))
         graph.edge(op_id, ids[node], **_path_style(node_on_path))
         for child, local in zip(node.children, node.local_grads, strict=True):
             attrs = _path_style(node_on_path and child in on_path)
             if edge_labels:
                 attrs["label"] = _edge_label(
-                    node, child, local, grads[node], passed_back, node in hidden, fmt
+                    node, child, local, grads[node], passed_back, child in hidden, fmt
                 )
                 attrs["fontcolor"] = _labels.EDGE_LABEL_COLOUR
             graph.edge(ids[child], op_id, **attrs)
     return graph
+
+
+def _op_shape(node: Value) -> dict[str, str]:
+    """A circle around a symbol; an ellipse around a formula with constants."""
+    if len(node.operands) == len(node.children) and node.op != "neg":
+        return {"shape": "circle", "margin": "0.02", "fontsize": "10"}
+    return {"shape": "ellipse", "margin": "0.02,0.01", "fontsize": "10", "height": "0.3"}
 
 
 def _path_style(on_path: bool) -> dict[str, str]:
@@ -148,10 +156,11 @@ def _edge_label(
     local: float,
     out_grad: float,
     passed_back: bool,
-    out_hidden: bool,
+    child_hidden: bool,
     fmt: _Formatter,
 ) -> str:
-    """``∂out/∂child = local`` and, after backward, ``back local × out.grad``."""
+    """``∂out/∂child = local`` and, after backward, ``back local × out.grad`` (blank while the
+    child's grad is)."""
     if out.label and child.label:
         derivative = f"∂{_labels.text(out.label)}/∂{_labels.text(child.label)} = {fmt(local)}"
     else:
@@ -159,7 +168,7 @@ def _edge_label(
     lines = [derivative]
     if passed_back:
         back = f"back {fmt(local * out_grad)}"
-        lines.append(_labels.hidden(back, "white") if out_hidden else back)
+        lines.append(_labels.hidden(back, "white") if child_hidden else back)
     return "<" + "<br/>".join(map(_labels.clip, lines)) + ">"
 
 
