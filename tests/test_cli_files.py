@@ -8,6 +8,8 @@ import io
 import os
 import shutil
 import stat
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -186,3 +188,20 @@ def test_an_animation_suffix_pillow_cannot_animate_is_refused(
 def test_format_and_suffix_must_agree(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert main(["graph", "--format", "svg", "--out", str(tmp_path / "g.png")]) == 2
     assert "--format svg does not match --out" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/stdout"), reason="needs /dev/stdout")
+def test_dev_stdout_is_written_into_not_replaced() -> None:
+    # /dev/stdout → /proc/self/fd/1 → this test's pipe: followed by stat, written in place
+    argv = [sys.executable, "-m", "chainrule", "sweep", "--lr", "1", "--epochs", "1", "--csv", "/dev/stdout"]
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=120, check=False)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.startswith("lr,epoch,") and "wrote /dev/stdout" in done.stdout
+
+
+def test_two_names_of_one_file_are_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "a.csv").write_text("old")
+    os.link(tmp_path / "a.csv", tmp_path / "b.png")  # a hard link: another name, the same file
+    assert main(["sweep", "--csv", str(tmp_path / "a.csv"), "--plot", str(tmp_path / "b.png")]) == 2
+    assert "both name" in capsys.readouterr().err
+    assert (tmp_path / "a.csv").read_text() == "old"

@@ -4,7 +4,7 @@
 graphviz and Pillow are imported when a graph is drawn, not when this package is imported.
 
 - `render`: `draw` and the Digraph builder it shares with the animation
-- `animation`: `backward_frames`, `animate` (a GIF)
+- `animation`: `backward_frames`, `animate` (GIF, animated PNG, WebP)
 - `_labels`: escaping, numbers, value boxes; `_chain_rule`: the highlighted path's title;
   `_groups`: one box per neuron (`draw(group=model)`); `_options`: option checks;
   `_computation_graph`: the Digraph class

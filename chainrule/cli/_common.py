@@ -243,33 +243,33 @@ def check_outputs(*outputs: tuple[str | None, str]) -> None:
 
 
 def _check_output(path: str, option: str) -> str:
-    """The file `path` leads to (symlinks followed), if it can be written; else a CLIError."""
+    """What names the file `path` leads to, if it can be written (else a CLIError): its
+    inode for a FIFO or a device, else its real path (symlinks followed)."""
     if not path.strip():
         raise CLIError(f"{option}: the path is empty")
-    target = os.path.realpath(path)
-    if path.endswith(("/", os.sep)) or os.path.isdir(target):
-        raise CLIError(f"{option}: {path!r} is a directory")
     try:
-        mode = os.stat(target).st_mode
+        status = os.stat(path)  # follows symlinks, /dev/stdout → /proc/self/fd/1 → a pipe included
     except FileNotFoundError:
-        mode = None
+        status = None
     except OSError as error:
         raise CLIError(f"{option}: cannot write {path!r}: {error.strerror or error}") from None
-    directory = os.path.dirname(target)
-    if mode is not None and not stat.S_ISREG(mode):  # a FIFO or a device: written in place
-        if not os.access(target, os.W_OK):
+    if (status is not None and stat.S_ISDIR(status.st_mode)) or path.endswith(("/", os.sep)):
+        raise CLIError(f"{option}: {path!r} is a directory")
+    if status is not None and not stat.S_ISREG(status.st_mode):  # a FIFO or a device: written in place
+        if not os.access(path, os.W_OK):
             raise CLIError(f"{option}: cannot write {path!r}: permission denied")
-        return target
-    if mode is not None and not os.access(target, os.W_OK):
+        return f"{status.st_dev}:{status.st_ino}"
+    if status is not None and not os.access(path, os.W_OK):
         raise CLIError(f"{option}: cannot write {path!r}: the file is read-only")
-    existing = directory
+    target = os.path.realpath(path)
+    existing = os.path.dirname(target)
     while not os.path.exists(existing):  # the directories to create, up to one that exists
         existing = os.path.dirname(existing)
     if not os.path.isdir(existing):
         raise CLIError(f"{option}: cannot write {path!r}: {existing!r} is not a directory")
     if not os.access(existing, os.W_OK | os.X_OK):
         raise CLIError(f"{option}: cannot write {path!r}: permission denied in {existing!r}")
-    return target
+    return f"{status.st_dev}:{status.st_ino}" if status is not None else target
 
 
 def write_output(path: str | os.PathLike[str], data: bytes, option: str) -> None:
@@ -278,18 +278,18 @@ def write_output(path: str | os.PathLike[str], data: bytes, option: str) -> None
     a FIFO or a device is written into. Missing directories are created. A CLIError naming
     `option` if it cannot be written."""
     path = os.fspath(path)
-    target = os.path.realpath(path)
     try:
-        os.makedirs(os.path.dirname(target), exist_ok=True)
         try:
-            old = os.stat(target)
+            old = os.stat(path)  # through every symlink, /proc's magic ones included
         except FileNotFoundError:
             old = None
         if old is not None and not stat.S_ISREG(old.st_mode):
-            with open(target, "wb") as stream:  # a FIFO, a terminal, /dev/null: never replaced
+            with open(path, "wb") as stream:  # a FIFO, a terminal, /dev/stdout: never replaced
                 stream.write(data)
-        else:
-            _replace(target, data, old)
+            return
+        target = os.path.realpath(path)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        _replace(target, data, old)
     except OSError as error:
         raise CLIError(f"{option}: cannot write {path!r}: {error.strerror or error}") from None
 
