@@ -20,6 +20,7 @@ so the graph keeps every operand at no cost in memory. The `operands`, `children
 
 from __future__ import annotations
 
+import itertools
 import math
 import operator
 import threading
@@ -27,7 +28,7 @@ from collections.abc import Callable, Sequence
 from contextlib import ContextDecorator
 from typing import Any, TypeAlias
 
-from autograd.errors import DomainError, NonFiniteError, ZeroDivisionDomainError
+from autograd.errors import DomainError, NonFiniteError, StaleGraphError, ZeroDivisionDomainError
 from autograd.validation import check_number, is_number
 
 Number: TypeAlias = int | float
@@ -53,6 +54,11 @@ _mode = _GradMode()
 # this one global and never reads the (slower) thread-local mode.
 _threads_without_grad = 0
 _threads_lock = threading.Lock()
+
+# The data version: set_data advances it and stamps the changed node with it, every node
+# records it when made, so an operand newer than its result marks a stale graph.
+_data_version = 0
+_next_version = itertools.count(1).__next__
 
 
 def _check_number(x: object, where: str) -> float:
@@ -83,7 +89,18 @@ class Value:
     """
 
     # __slots__: no per-node dict, and no tuple per node (see the module docstring)
-    __slots__ = ("data", "grad", "label", "op", "_child0", "_child1", "_local0", "_local1", "_pending")
+    __slots__ = (
+        "data",
+        "grad",
+        "label",
+        "op",
+        "_child0",
+        "_child1",
+        "_local0",
+        "_local1",
+        "_pending",
+        "_version",
+    )
 
     data: float
     grad: float
@@ -94,6 +111,7 @@ class Value:
     _local0: float
     _local1: float | None  # None: the op has one operand
     _pending: float
+    _version: int  # the data version at which this node's data was computed or set
 
     def __init__(self, data: Number, label: str = "") -> None:
         if not isinstance(label, str):
@@ -105,6 +123,7 @@ class Value:
         self._child0 = self._child1 = None
         self._local0 = 0.0
         self._local1 = None
+        self._version = _data_version
 
     @property
     def operands(self) -> tuple[Value | float, ...]:
@@ -286,6 +305,20 @@ class Value:
 
     # ---- the graph ----
 
+    def set_data(self, data: Number) -> None:
+        """Replace this node's data, as an optimizer step does.
+
+        Every graph built from the old value becomes stale: a later `backward()` through it
+        raises `autograd.errors.StaleGraphError` (its local derivatives were computed from
+        the old value; run the forward pass again). Assigning ``.data`` directly is not
+        tracked (as in PyTorch, where ``.data`` bypasses autograd): do that only to a node no
+        graph has used yet.
+        """
+        global _data_version
+        self.data = check_number(data, "set_data: data")
+        _data_version = _next_version()
+        self._version = _data_version
+
     def detach(self) -> Value:
         """A new leaf with the same data and label: gradients stop here."""
         return Value(self.data, self.label)
@@ -316,8 +349,11 @@ def gradients(root: Value) -> dict[Value, float]:
 def _propagate(root: Value) -> list[Value]:
     """The chain rule: each node's `_pending` set to d(root)/d(node); returns the nodes."""
     order = topological_order(root)
+    latest = _data_version
     for node in order:  # a per-call accumulator: repeated backward() calls add each term once
         node._pending = 0.0
+        if node._version != latest:  # made before the latest set_data: from older data?
+            _check_fresh(node)
     root._pending = 1.0
     for node in reversed(order):
         g = node._pending
@@ -336,6 +372,17 @@ def _propagate(root: Value) -> list[Value]:
             if child is not None:  # a constant first operand, the Value second
                 child._pending += node._local1 * g  # type: ignore[operator]
     return order
+
+
+def _check_fresh(node: Value) -> None:
+    """Raise StaleGraphError if an operand of `node` changed after `node` was computed."""
+    for child in (node._child0, node._child1):
+        if child is not None and child._version > node._version:
+            raise StaleGraphError(
+                f"backward: the graph is stale: {child!r} changed (set_data, as an optimizer step "
+                f"does) after {node.op} at {node!r} was computed from it; rebuild the graph by "
+                "running the forward pass again"
+            )
 
 
 def _non_finite_gradient(order: list[Value], child: Value, g: float) -> NonFiniteError:
@@ -392,9 +439,9 @@ def _node(
     out.data = data
     out.grad = 0.0
     out.label = ""
-    if (
-        not _threads_without_grad or _mode.enabled
-    ):  # local derivatives may be infinite (√x at 0): backward checks them
+    out._version = _data_version
+    # (local derivatives may be infinite, as √x's at 0: backward checks the ones it uses)
+    if not _threads_without_grad or _mode.enabled:
         out.op = op
         out._child0 = child0
         out._local0 = local0

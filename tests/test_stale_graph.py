@@ -1,0 +1,72 @@
+"""backward() through a graph built before one of its nodes changed (set_data, as an optimizer
+step does) is a StaleGraphError, never gradients computed from the old data."""
+
+import pytest
+
+from autograd import Value, gradients
+from autograd.errors import StaleGraphError
+
+
+def test_backward_after_a_step_through_the_old_graph_is_an_error() -> None:
+    w = Value(3.0, "w")
+    loss = (w - 1.0) ** 2
+    loss.backward()
+    assert w.grad == 4.0
+    w.set_data(w.data - 0.1 * w.grad)  # what an optimizer step does
+    w.grad = 0.0
+    with pytest.raises(
+        StaleGraphError, match=r"graph is stale: Value\(data=2\.6.*label='w'\) changed .* rebuild"
+    ):
+        loss.backward()
+    assert w.grad == 0.0  # nothing added
+    with pytest.raises(RuntimeError):  # StaleGraphError is a RuntimeError, as PyTorch's is
+        gradients(loss)
+
+
+def test_a_graph_rebuilt_after_the_step_gives_the_new_gradient() -> None:
+    w = Value(3.0)
+    for expected in (4.0, 3.2, 2.56):
+        w.grad = 0.0
+        loss = (w - 1.0) ** 2  # rebuilt every step
+        loss.backward()
+        assert w.grad == pytest.approx(expected, rel=1e-12)
+        w.set_data(w.data - 0.1 * w.grad)
+
+
+def test_a_graph_partly_built_before_the_change_is_stale() -> None:
+    w = Value(2.0)
+    early = w * w
+    w.set_data(5.0)
+    late = w * 3.0
+    with pytest.raises(StaleGraphError):
+        (early + late).backward()
+    (w * w + late).backward()  # all of it built after the change
+    assert w.grad == 13.0
+
+
+def test_a_change_elsewhere_leaves_a_graph_fresh() -> None:
+    w, other = Value(2.0), Value(1.0)
+    y = w * w
+    other.set_data(7.0)  # not in y's graph
+    y.backward()
+    assert w.grad == 4.0
+
+
+def test_changing_an_inner_node_stales_what_was_computed_from_it() -> None:
+    x = Value(2.0)
+    h = x * x
+    y = h * 3.0
+    h.set_data(10.0)
+    h.backward()  # h's own derivative still holds: its operand did not change
+    assert x.grad == 4.0
+    with pytest.raises(StaleGraphError, match=r"after \* at Value\(data=12\.0"):
+        y.backward()
+
+
+def test_set_data_checks_its_argument() -> None:
+    w = Value(1.0)
+    with pytest.raises(TypeError, match="set_data: data must be a real number, got str"):
+        w.set_data("2")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="set_data: data must be finite"):
+        w.set_data(float("inf"))
+    assert w.data == 1.0
