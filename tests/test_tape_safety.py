@@ -11,6 +11,7 @@ import pytest
 
 from autograd import Value, scalar_op, select, trace
 from autograd.errors import NonFiniteError, StaleTapeError, TraceError
+from tests.tape_helpers import assert_agree, dynamic_mean, tape_mean
 
 
 def test_importing_autograd_imports_no_numpy():
@@ -169,3 +170,18 @@ def test_a_mean_that_overflows_is_an_error():
     tape = trace(lambda x: w * x, 1.0)
     with pytest.raises(NonFiniteError, match="mean"):  # each loss is finite, their sum is not
         tape(np.array([1e308, 1e308]))
+
+
+@pytest.mark.parametrize("backend", ["numpy", "python"])
+def test_an_infinite_derivative_is_an_error_only_when_a_gradient_flows_through_it(backend):
+    w = Value(1.0)
+
+    def fn(x, y):  # √(w·x) has an infinite derivative at x = 0
+        return (w * x).sqrt() * y + w
+
+    tape = trace(fn, 1.0, 1.0, backend=backend)
+    assert tape(np.array([1.0, 0.0]), np.array([1.0, 1.0])) == pytest.approx(1.5)  # forward is fine
+    batch = [[4.0, 0.0], [1.0, 0.0]]  # at x = 0 no gradient arrives (y = 0): no error
+    assert_agree(tape_mean(tape, [w], [np.array(b) for b in batch]), dynamic_mean(fn, [w], batch))
+    with pytest.raises(OverflowError, match="at example 1"):
+        tape.backward(np.array([4.0, 0.0]), np.array([1.0, 1.0]))

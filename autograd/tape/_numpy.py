@@ -3,7 +3,8 @@
 Levelization: each step's level is one more than its operands' highest (leaves are level 0);
 the steps of one level with the same op code run as one numpy call over all their rows, and
 slots are renumbered so that each such group writes one contiguous block. Chains of additions
-arrive merged into n-ary sums (`_program.steps`), summed with `np.add.reduceat`.
+arrive merged into n-ary sums (`_program.steps`), summed with `np.add.reduceat`; the sums of
+parameter × value products of a layer run as one matrix product (`_linear`).
 
 Backward is a pull per level, from the root down: the gradient rows of a level's slots are
 each written once, as the sum over their uses (edges) of local derivative × the user's
@@ -12,9 +13,10 @@ A selection's parameters are the exception: their gradients (summed over the bat
 `np.bincount` of the selected rows.
 
 A parameter that only selections read (a row of an embedding table) has no row of the
-workspace: a selection among parameters gathers straight from the parameter vector. So the
-workspace per example grows with the ops of one example, not with the size of the tables
-(MovieLens's 943 users and 1,682 movies × 50 factors are 134,000 parameters).
+workspace: a selection among parameters gathers straight from the parameter vector (as a
+layer's matrix product reads its weights). So the workspace per example grows with the ops of
+one example, not with the size of the tables (MovieLens's 943 users and 1,682 movies × 50
+factors are 134,000 parameters).
 
 Every float error (overflow, division by zero, invalid) raises inside `np.errstate`; the caller
 then finds the example and the op with `locate_failure` and the engine (see `_checks`).
@@ -23,17 +25,22 @@ then finds the example and the op with `locate_failure` and the engine (see `_ch
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import pairwise
+from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
 
 from autograd.tape._kernels import KERNELS
+from autograd.tape._linear import fuse
 from autograd.tape._program import Program, Step, steps
 
 Array = NDArray[np.float64]
 IntArray = NDArray[np.intp]
 Rows = slice | IntArray
+
+
+# the ops whose local derivative may be infinite at a finite result (√x at 0, 1/x at 1e-200)
+INFINITE_DERIVATIVES = frozenset({"/", "**", "sqrt", "log", "log1p"})
 
 
 class ReplayError(Exception):
@@ -66,15 +73,29 @@ class _Group:
     gather: IntArray | None = None  # steps × K parameter numbers, when every candidate is one
     select_edges: tuple[IntArray, IntArray, IntArray] | None = None  # edge, step, k
     select_params: IntArray | None = None  # steps × K: parameter number, or P for none
+    # 'dense': the parameters W (steps × inputs), the input rows X, the other operands (steps × k)
+    weights: IntArray | None = None
+    others: IntArray | None = None
+    needs_grad: IntArray | None = None  # which of the X rows get a gradient
+    level: int = 0
+
+
+@dataclass
+class _Pull:
+    """The backward pull of one level's slots."""
+
+    rows: Rows  # the slots that receive a gradient through edges
+    edges: slice
+    starts: IntArray | None  # None when every slot has exactly one edge
 
 
 @dataclass
 class _Level:
-    """The backward pull of one level's slots."""
+    """Backward at one level: the pull into its slots, then the dense groups whose results are
+    its slots push their gradients down (their inputs' rows, their parameters)."""
 
-    rows: Rows  # the slots whose gradient is written (those with at least one edge)
-    edges: slice
-    starts: IntArray | None  # None when every slot has exactly one edge
+    pull: _Pull | None
+    dense: list[_Group]
 
 
 class NumpyReplay:
@@ -83,7 +104,7 @@ class NumpyReplay:
     def __init__(self, program: Program) -> None:
         self.program = program
         p, f = len(program.params), program.n_float
-        all_steps = steps(program)
+        all_steps, fused = fuse(program, steps(program))
         level = {slot: 0 for slot in range(program.first_op)}
         for step in all_steps:
             level[step.out] = 1 + max(level[a] for a in step.args)
@@ -93,6 +114,8 @@ class NumpyReplay:
             const = tuple(program.is_constant(a) for a in step.args)
             if step.code == "sum":
                 return (level[step.out], "sum")
+            if step.code == "dense":
+                return (level[step.out], "dense", fused[step.out].xs, len(fused[step.out].others))
             if step.code == "select":
                 return (level[step.out], "select", step.index, len(step.args))
             return (level[step.out], step.code, const)
@@ -100,7 +123,8 @@ class NumpyReplay:
         ordered = sorted(all_steps, key=lambda s: (level[s.out], repr(key(s)), s.out))
         member_lists = [list(members) for _, members in _group_by(ordered, key)]
         # the parameters that need a workspace row: those read by any op but a selection among
-        # parameters only (a group mixing other candidates reads its candidates' rows)
+        # parameters only (a group mixing other candidates reads its candidates' rows) or a
+        # layer's product (its weights come from the parameter vector; its bias has a row)
         gathered = [g[0].code == "select" and all(a < p for s in g for a in s.args) for g in member_lists]
         direct = sorted(
             {
@@ -108,7 +132,7 @@ class NumpyReplay:
                 for g, gathers in zip(member_lists, gathered)
                 if not gathers
                 for s in g
-                for a in s.args
+                for a in (fused[s.out].others if s.code == "dense" else s.args)
                 if a < p
             }
         )
@@ -123,6 +147,7 @@ class NumpyReplay:
         self.n_slots = first_row + len(ordered)
         self.root = new[program.root]
         self.n_params, self.n_float = p, f
+        self.first_op = first_row
         self.direct = np.array(direct, dtype=np.intp)
         self.constant_rows = slice(d + f, first_row)
 
@@ -135,6 +160,8 @@ class NumpyReplay:
             for j, a in enumerate(step.args):
                 if not program.needs_grad(a):
                     continue
+                if step.code == "dense" and j >= len(fused[step.out].others):
+                    break  # its products: pushed by the dense group, not pulled through edges
                 if step.code == "select" and a < p:
                     select_params[(i, j)] = a  # scatter-added backward, summed over the batch
                     continue
@@ -148,7 +175,8 @@ class NumpyReplay:
         self.n_param_edges = int(np.searchsorted(self.edge_child, d))
         self.param_of_edge = self.direct[self.edge_child[: self.n_param_edges]]
         self.unit_edges = np.array(
-            [e for e, (_, _, i, _) in enumerate(edge_list) if ordered[i].code == "sum"], dtype=np.intp
+            [e for e, (_, _, i, _) in enumerate(edge_list) if ordered[i].code in ("sum", "dense")],
+            dtype=np.intp,
         )
 
         # forward groups
@@ -160,6 +188,17 @@ class NumpyReplay:
             positions = range(first, position)
             out = slice(first_row + first, first_row + position)
             code = members[0].code
+            if code == "dense":
+                layer = [fused[s.out] for s in members]
+                xs = [new[x] for x in layer[0].xs]
+                group = _Group(code, out, [np.array(xs, dtype=np.intp)], (), [], level=level[members[0].out])
+                group.weights = np.array([d.params for d in layer], dtype=np.intp)
+                if layer[0].others:
+                    group.others = np.array([[new[a] for a in d.others] for d in layer], dtype=np.intp)
+                need = [k for k, x in enumerate(layer[0].xs) if program.needs_grad(x)]
+                group.needs_grad = np.array(need, dtype=np.intp) if need else None
+                self.groups.append(group)
+                continue
             if code == "sum":
                 flat = [new[a] for s in members for a in s.args]
                 lengths = [len(s.args) for s in members]
@@ -200,23 +239,28 @@ class NumpyReplay:
             self.groups.append(_Group(code, out, args, const, edges))
 
         # backward: the op slots of each level, from the top down (the root's row is the seed)
-        first_of_level: dict[int, int] = {}
+        bounds: dict[int, list[int]] = {}
         for i, step in enumerate(ordered):
-            first_of_level.setdefault(level[step.out], first_row + i)
-        bounds = [*(first_of_level[lv] for lv in sorted(first_of_level)), self.n_slots]
+            bounds.setdefault(level[step.out], []).append(first_row + i)
         self.levels: list[_Level] = []
-        for s0, s1 in reversed(list(pairwise(bounds))[:-1]):
+        for lv in sorted(bounds, reverse=True):
+            s0, s1 = bounds[lv][0], bounds[lv][-1] + 1
             e0, e1 = (int(x) for x in np.searchsorted(self.edge_child, [s0, s1]))
-            if e0 == e1:  # no slot of this level passes a gradient on (all detached)
-                continue
-            children = self.edge_child[e0:e1]
-            written = np.unique(children)
-            rows: Rows = slice(s0, s1) if len(written) == s1 - s0 else written
-            firsts: IntArray | None = None
-            if len(written) != e1 - e0:  # some slot has several uses: sum them
-                firsts = np.searchsorted(children, written).astype(np.intp)
-            self.levels.append(_Level(rows, slice(e0, e1), firsts))
+            pull = None
+            if e0 < e1:
+                children = self.edge_child[e0:e1]
+                written = np.unique(children)
+                rows: Rows = slice(s0, s1) if len(written) == s1 - s0 else written
+                firsts: IntArray | None = None
+                if len(written) != e1 - e0:  # some slot has several uses: sum them
+                    firsts = np.searchsorted(children, written).astype(np.intp)
+                pull = _Pull(rows, slice(e0, e1), firsts)
+            dense = [g for g in self.groups if g.code == "dense" and g.level == lv]
+            if pull is not None or dense:
+                self.levels.append(_Level(pull, dense))
         self._workspace: tuple[int, Array, Array, Array] | None = None
+        self._careful = False
+        self._strict = True  # False while a failed batch is run again to find its bad examples
 
     def __repr__(self) -> str:
         return (
@@ -234,7 +278,7 @@ class NumpyReplay:
             vals[self.constant_rows] = np.array(self.program.constants)[:, None]
             loc = np.empty((self.n_edges + 1, batch))
             loc[self.unit_edges] = 1.0
-            grad = np.zeros((self.n_slots, batch))
+            grad = np.empty((self.n_slots, batch))
             self._workspace = (batch, vals, loc, grad)
         return self._workspace[1:]
 
@@ -248,22 +292,28 @@ class NumpyReplay:
         d = len(self.direct)
         vals[:d] = params[self.direct, None]
         vals[d : d + self.n_float] = floats
+        self._careful = False  # set when some derivative is infinite: backward then checks more
         try:
             with np.errstate(over="raise", divide="raise", invalid="raise", under="ignore"):
                 self._forward(vals, loc, indices, params)
         except FloatingPointError:
+            self._strict = False  # run again to see which examples fail
             with np.errstate(all="ignore"):
                 self._forward(vals, loc, indices, params)
+            self._strict = True
             raise ReplayError("forward", _bad_columns(vals, loc[:-1])) from None
         losses = vals[self.root].copy()
         if seed is None:
             return losses, None
+        mode: Literal["ignore", "raise"] = "ignore" if self._careful else "raise"
         try:
-            with np.errstate(over="raise", divide="raise", invalid="raise", under="ignore"):
-                param_grads = self._backward(loc, grad, indices, seed)
+            with np.errstate(over=mode, divide=mode, invalid=mode, under="ignore"):
+                param_grads = self._backward(vals, loc, grad, indices, params, seed)
         except FloatingPointError:
+            self._strict = False
             with np.errstate(all="ignore"):
-                self._backward(loc, grad, indices, seed)
+                self._backward(vals, loc, grad, indices, params, seed)
+            self._strict = True
             raise ReplayError("backward", _bad_columns(grad)) from None
         return losses, param_grads
 
@@ -271,6 +321,13 @@ class NumpyReplay:
         for g in self.groups:
             if g.gather is not None:  # a gather: each example's pick among parameters
                 vals[g.out] = params[g.gather[:, indices[g.index]]]
+            elif g.code == "dense":
+                assert g.weights is not None
+                out = params[g.weights] @ vals[g.args[0]]
+                if g.others is not None:
+                    for j in range(g.others.shape[1]):
+                        out += vals[g.others[:, j]]
+                vals[g.out] = out
             elif g.code == "sum":
                 assert g.starts is not None
                 np.add.reduceat(vals[g.args[0]], g.starts, axis=0, out=vals[g.out])
@@ -282,6 +339,16 @@ class NumpyReplay:
                 edges, _, ks = g.select_edges
                 if len(edges):
                     loc[edges] = index[None, :] == ks[:, None]
+            elif g.code in INFINITE_DERIVATIVES:  # a derivative may be ±inf (√x at 0): allowed
+                with np.errstate(all="ignore"):
+                    out, locals_ = KERNELS[g.code]([vals[rows] for rows in g.args], g.const)
+                if self._strict and not np.isfinite(out).all():  # the result itself must be finite
+                    raise FloatingPointError(g.code)
+                vals[g.out] = out
+                for edges, local in zip(g.edges, locals_):
+                    if local is not None:
+                        loc[edges] = local
+                        self._careful = self._careful or not np.isfinite(local).all()
             else:
                 out, locals_ = KERNELS[g.code]([vals[rows] for rows in g.args], g.const)
                 vals[g.out] = out
@@ -289,19 +356,46 @@ class NumpyReplay:
                     if local is not None:
                         loc[edges] = local
 
-    def _backward(self, loc: Array, grad: Array, indices: IntArray, seed: float) -> Array:
+    def _backward(
+        self, vals: Array, loc: Array, grad: Array, indices: IntArray, params: Array, seed: float
+    ) -> Array:
+        grad[self.first_op :].fill(0.0)  # (no other row is read: parameters sum over the batch)
         grad[self.root] = seed
         user = self.edge_user
+        total = np.zeros(self.n_params)
         for lv in self.levels:
-            e = lv.edges
-            contrib = loc[e] * grad[user[e]]
-            if lv.starts is None:
-                grad[lv.rows] = contrib
-            else:
-                grad[lv.rows] = np.add.reduceat(contrib, lv.starts, axis=0)
+            pull = lv.pull
+            if pull is not None:
+                e = pull.edges
+                upstream = grad[user[e]]
+                contrib = loc[e] * upstream
+                if self._careful:  # as the engine: no gradient, not even through an infinite derivative
+                    contrib[upstream == 0.0] = 0.0
+                grad[pull.rows] += (
+                    contrib if pull.starts is None else np.add.reduceat(contrib, pull.starts, axis=0)
+                )
+                if self._careful and self._strict and not np.isfinite(grad[pull.rows]).all():
+                    raise FloatingPointError("backward")
+            for g in lv.dense:  # this level's gradients are complete: push them down
+                assert g.weights is not None
+                g_out, xs = grad[g.out], g.args[0]
+                by_weight = g_out @ vals[xs].T
+                total += np.bincount(g.weights.ravel(), weights=by_weight.ravel(), minlength=self.n_params)
+                if g.needs_grad is not None:
+                    assert isinstance(xs, np.ndarray)
+                    pushed = params[g.weights].T @ g_out
+                    grad[xs[g.needs_grad]] += pushed[g.needs_grad]
         pe = slice(0, self.n_param_edges)
-        per_edge = np.einsum("ij,ij->i", loc[pe], grad[user[pe]])
-        total = np.bincount(self.param_of_edge, weights=per_edge, minlength=self.n_params).astype(np.float64)
+        if self._careful:
+            upstream = grad[user[pe]]
+            products = loc[pe] * upstream
+            products[upstream == 0.0] = 0.0
+            if self._strict and not np.isfinite(products).all():
+                raise FloatingPointError("backward")
+            per_edge = products.sum(axis=1)
+        else:
+            per_edge = np.einsum("ij,ij->i", loc[pe], grad[user[pe]])
+        total += np.bincount(self.param_of_edge, weights=per_edge, minlength=self.n_params)
         for g in self.groups:
             if g.select_params is not None:
                 index = indices[g.index]

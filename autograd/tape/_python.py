@@ -18,8 +18,10 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from autograd.engine import _pow_derivative
 from autograd.tape._program import Program, Step, steps
 
+_INFINITE_DERIVATIVES = frozenset({"/", "**", "sqrt", "log", "log1p", "scalar"})
 _LINE_TERMS = 64  # terms per line of the final check (a long + chain overflows the compiler)
 
 
@@ -44,7 +46,7 @@ class PythonReplay:
 def _generate(program: Program) -> tuple[str, dict[str, Any]]:
     p, first_constant = len(program.params), program.first_constant
     namespace: dict[str, Any] = {"_exp": math.exp, "_log": math.log, "_pow": math.pow, "_tanh": math.tanh}
-    namespace.update(_sqrt=math.sqrt, _log1p=math.log1p)
+    namespace.update(_sqrt=math.sqrt, _log1p=math.log1p, _inf=math.inf, _pow_derivative=_pow_derivative)
 
     def name(slot: int) -> str:
         if program.is_constant(slot):
@@ -64,13 +66,12 @@ def _generate(program: Program) -> tuple[str, dict[str, Any]]:
         forward, derivatives = _step_code(step, out, args, program, namespace)
         for line in forward:
             lines.append(f"    {line}")
-        for j, expr in derivatives.items():
+        for j, expr in derivatives.items():  # (not checked: a derivative may be infinite)
             if expr.isidentifier() or _is_literal(expr):
                 locals_[(step.out, j)] = expr
             else:
                 lines.append(f"    l{step.out}_{j} = {expr}")
                 locals_[(step.out, j)] = f"l{step.out}_{j}"
-                checked.append(f"l{step.out}_{j}")
         checked.append(out)
     lines.append(f"    _z = 0.0 * v{program.root}")
     lines += _check_lines(checked)
@@ -85,6 +86,16 @@ def _generate(program: Program) -> tuple[str, dict[str, Any]]:
         if step.out not in has_grad or step.code == "detach":
             continue
         g = f"g{step.out}"
+        # an infinite derivative passes nothing when no gradient arrives (as on the engine)
+        careful = step.code in _INFINITE_DERIVATIVES
+        if careful:
+            for j, a in enumerate(step.args):
+                if a >= p and program.needs_grad(a) and a not in has_grad and (step.out, j) in locals_:
+                    lines.append(f"    g{a} = 0.0")
+                    has_grad.add(a)
+                    grads.append(f"g{a}")
+        indent = "        " if careful else "    "
+        edge_lines: list[str] = []
         for j, a in enumerate(step.args):
             if not program.needs_grad(a) or (step.out, j) not in locals_:
                 continue
@@ -92,17 +103,20 @@ def _generate(program: Program) -> tuple[str, dict[str, Any]]:
             term = g if local == "1.0" else f"-{g}" if local == "-1.0" else f"{local} * {g}"
             guard = f"if I[{step.index}] == {j}: " if step.code == "select" else ""
             if a < p:
-                lines.append(f"    {guard}G[{a}] += {term}")
+                edge_lines.append(f"{indent}{guard}G[{a}] += {term}")
             elif a in has_grad:
-                lines.append(f"    {guard}g{a} += {term}")
+                edge_lines.append(f"{indent}{guard}g{a} += {term}")
             else:
                 if guard:
-                    lines.append(f"    g{a} = 0.0")
-                    lines.append(f"    {guard}g{a} += {term}")
+                    edge_lines.append(f"{indent}g{a} = 0.0")
+                    edge_lines.append(f"{indent}{guard}g{a} += {term}")
                 else:
-                    lines.append(f"    g{a} = {term}")
+                    edge_lines.append(f"{indent}g{a} = {term}")
                 has_grad.add(a)
                 grads.append(f"g{a}")
+        if careful and edge_lines:
+            lines.append(f"    if {g} != 0.0:")
+        lines += edge_lines
     lines.append("    _z = 0.0")
     lines += _check_lines(grads)
     lines.append("    if _z != 0.0:")
@@ -148,7 +162,7 @@ def _step_code(
         return [f"{out} = {x[0]} / {x[1]}"], d
     if code == "**":
         if not const[0]:
-            d[0] = f"{x[1]} * _pow({x[0]}, {x[1]} - 1.0)"
+            d[0] = f"_pow_derivative({x[0]}, {x[1]})"
         if not const[1]:  # a Value exponent needs a base > 0: math.log says so
             d[1] = f"{out} * _log({x[0]})"
         return [f"{out} = _pow({x[0]}, {x[1]})"], d
@@ -176,7 +190,7 @@ def _step_code(
     if code == "abs":
         return [f"{out} = abs({x[0]})"], {0: f"1.0 if {x[0]} > 0.0 else -1.0 if {x[0]} < 0.0 else 0.0"}
     if code == "sqrt":
-        return [f"{out} = _sqrt({x[0]})"], {0: f"0.5 / {out}"}
+        return [f"{out} = _sqrt({x[0]})"], {0: f"0.5 / {out} if {out} > 0.0 else _inf"}
     if code == "log1p":
         return [f"{out} = _log1p({x[0]})"], {0: f"1.0 / (1.0 + {x[0]})"}
     if code == "softplus":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import operator
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from autograd.engine import Value
@@ -161,7 +161,7 @@ class Tape:
 
         floats, indices, size = columns(self.program.inputs, batch, self._index_bounds)
         seed = 1.0 / size if backward else None
-        params = [p.data for p in self.params]
+        params = map(_get_data, self.params)
         if self._numpy is not None:
             total, grads = self._run_numpy(params, floats, indices, seed, size)
         else:
@@ -175,7 +175,7 @@ class Tape:
         return mean
 
     def _run_numpy(
-        self, params: list[float], floats: Any, indices: Any, seed: float | None, size: int
+        self, params: Iterable[float], floats: Any, indices: Any, seed: float | None, size: int
     ) -> tuple[float, list[float] | None]:
         import numpy as np
 
@@ -184,9 +184,9 @@ class Tape:
         assert self._numpy is not None
         replay = self._numpy
         step = max(1, self.max_bytes // replay.bytes_per_example())
-        pdata = np.array(params, dtype=np.float64)
+        pdata = np.fromiter(params, np.float64, len(self.params))
         total = 0.0
-        grads = np.zeros(len(params)) if seed is not None else None
+        grads = np.zeros(len(self.params)) if seed is not None else None
         for start in range(0, size, step):
             part = slice(start, min(size, start + step))
             try:
@@ -206,9 +206,10 @@ class Tape:
         return total, None if grads is None else grads.tolist()
 
     def _run_python(
-        self, params: list[float], floats: Any, indices: Any, seed: float | None, size: int
+        self, data: Iterable[float], floats: Any, indices: Any, seed: float | None, size: int
     ) -> tuple[float, list[float] | None]:
         assert self._python is not None
+        params = list(data)
         run = self._python.run
         grads = [0.0] * len(params)
         total = 0.0
