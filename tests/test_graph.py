@@ -286,6 +286,20 @@ def test_grouping_keeps_a_weight_used_elsewhere_visible() -> None:
     assert names.count("tanh neuron (7 nodes)") == 1 and names.count("tanh neuron (8 nodes)") == 2
 
 
+def test_any_object_with_graph_groups_can_group_and_stray_nodes_are_ignored() -> None:
+    a, b = Value(1.0, "a"), Value(2.0, "b")
+    c = (a + b) * a
+    stranger = Value(5.0, "stranger")
+
+    class Sums:
+        def graph_groups(self, order: list[Value]) -> list[tuple[str, Value, list[Value]]]:
+            sums = [("sum", n, [n, *n.children, stranger]) for n in order if n.op == "+"]
+            return [*sums, ("not in the graph", stranger, [stranger])]
+
+    names = grouped_boxes(draw(c, group=Sums()).source)
+    assert names == ["a", "sum (2 nodes)", "data 3"]  # a is used outside the sum: its own box
+
+
 def test_grouping_the_teaching_network_names_each_neuron_after_its_output() -> None:
     network = teaching_network()
     network.loss.backward()

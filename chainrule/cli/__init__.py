@@ -27,9 +27,8 @@ COMMANDS = [  # in the order `chainrule --help` lists them
 ]
 
 DESCRIPTION = """\
-Backpropagation you can check and see, on the course's small networks: train the 2-2-2
-network at several learning rates, draw its computation graph with every value and
-gradient, fit the graddesc sheet's line with four optimizers."""
+Backpropagation you can check and see, on the course's small networks: each COMMAND below
+is one lesson (its numbers, a table, optional CSV and plot files, or a drawing)."""
 
 EPILOG = """\
 examples:
