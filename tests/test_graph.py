@@ -7,7 +7,7 @@ import math
 import re
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import graphviz
 import pytest
@@ -292,7 +292,7 @@ def test_any_object_with_graph_groups_can_group_and_stray_nodes_are_ignored() ->
     stranger = Value(5.0, "stranger")
 
     class Sums:
-        def graph_groups(self, order: list[Value]) -> list[tuple[str, Value, list[Value]]]:
+        def graph_groups(self, order: Sequence[Value]) -> list[tuple[str, Value, list[Value]]]:
             sums = [("sum", n, [n, *n.children, stranger]) for n in order if n.op == "+"]
             return [*sums, ("not in the graph", stranger, [stranger])]
 
