@@ -61,23 +61,15 @@ _data_version = 0
 _next_version = itertools.count(1).__next__
 
 
-def _check_number(x: object, where: str) -> float:
-    """`x` as a float if it is a finite real number (not a bool); raise otherwise."""
-    if isinstance(x, bool) or not isinstance(x, (int, float)):
-        raise TypeError(f"{where} must be an int or float, got {type(x).__name__}: {x!r}")
-    x = float(x)
-    if not math.isfinite(x):
-        raise ValueError(f"{where} must be finite, got {x!r}")
-    return x
+def _constant(x: object, op: str) -> float | None:
+    """A plain-number operand of `op` as a float, or None when the type is not ours to handle.
 
-
-def _constant(x: object) -> float | None:
-    """A plain-number operand as a float, or None when the type is not ours to handle."""
+    Every real number but a bool is one (int, float, Fraction, numpy's scalars)."""
     if type(x) is float and x - x == 0.0:  # the common case, a finite float, in one test
         return x
-    if isinstance(x, bool) or not isinstance(x, (int, float)):
+    if not is_number(x):
         return None
-    return _check_number(x, "a constant operand")
+    return check_number(x, f"{op}: the constant operand")
 
 
 class Value:
@@ -92,7 +84,7 @@ class Value:
     __slots__ = (
         "data",
         "grad",
-        "label",
+        "_label",
         "op",
         "_child0",
         "_child1",
@@ -104,7 +96,7 @@ class Value:
 
     data: float
     grad: float
-    label: str
+    _label: str  # behind the `label` property, which checks assignments; ops set "" directly
     op: str
     _child0: Value | None
     _child1: Value | None
@@ -114,9 +106,7 @@ class Value:
     _version: int  # the data version at which this node's data was computed or set
 
     def __init__(self, data: Number, label: str = "") -> None:
-        if not isinstance(label, str):
-            raise TypeError(f"label must be a str, got {type(label).__name__}: {label!r}")
-        self.data = _check_number(data, "Value data")
+        self.data = check_number(data, "Value data")
         self.grad = 0.0
         self.label = label
         self.op = ""
@@ -124,6 +114,17 @@ class Value:
         self._local0 = 0.0
         self._local1 = None
         self._version = _data_version
+
+    @property
+    def label(self) -> str:
+        """The node's name in drawings and reprs ("" for none)."""
+        return self._label
+
+    @label.setter
+    def label(self, label: str) -> None:
+        if not isinstance(label, str):
+            raise TypeError(f"label must be a str, got {type(label).__name__}: {label!r}")
+        self._label = label
 
     @property
     def operands(self) -> tuple[Value | float, ...]:
@@ -154,7 +155,7 @@ class Value:
         return (self._local0,) if child1 is None else (self._local0, self._local1)  # type: ignore[return-value]
 
     def __repr__(self) -> str:
-        label = f", label={self.label!r}" if self.label else ""
+        label = f", label={self._label!r}" if self._label else ""
         return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
 
     # ---- primitive ops: each computes its data and the local derivative per child ----
@@ -162,31 +163,31 @@ class Value:
     def __add__(self, other: Operand) -> Value:
         if isinstance(other, Value):
             return _node(self.data + other.data, "+", self, 1.0, other, 1.0)
-        c = _constant(other)
+        c = _constant(other, "+")
         return NotImplemented if c is None else _node(self.data + c, "+", self, 1.0, None, c)
 
     def __radd__(self, other: Number) -> Value:  # other + self
-        c = _constant(other)
+        c = _constant(other, "+")
         return NotImplemented if c is None else _node(c + self.data, "+", None, c, self, 1.0)
 
     def __sub__(self, other: Operand) -> Value:
         if isinstance(other, Value):
             return _node(self.data - other.data, "-", self, 1.0, other, -1.0)
-        c = _constant(other)
+        c = _constant(other, "-")
         return NotImplemented if c is None else _node(self.data - c, "-", self, 1.0, None, c)
 
     def __rsub__(self, other: Number) -> Value:  # other - self
-        c = _constant(other)
+        c = _constant(other, "-")
         return NotImplemented if c is None else _node(c - self.data, "-", None, c, self, -1.0)
 
     def __mul__(self, other: Operand) -> Value:
         if isinstance(other, Value):
             return _node(self.data * other.data, "*", self, other.data, other, self.data)
-        c = _constant(other)
+        c = _constant(other, "*")
         return NotImplemented if c is None else _node(self.data * c, "*", self, c, None, c)
 
     def __rmul__(self, other: Number) -> Value:  # other * self
-        c = _constant(other)
+        c = _constant(other, "*")
         return NotImplemented if c is None else _node(c * self.data, "*", None, c, self, c)
 
     def __truediv__(self, other: Operand) -> Value:
@@ -195,7 +196,7 @@ class Value:
             if b == 0.0:
                 raise ZeroDivisionDomainError(f"/: division of {self.data!r} by a zero Value")
             return _node(self.data / b, "/", self, 1.0 / b, other, -(self.data / b) / b)
-        c = _constant(other)
+        c = _constant(other, "/")
         if c is None:
             return NotImplemented
         if c == 0.0:
@@ -203,7 +204,7 @@ class Value:
         return _node(self.data / c, "/", self, 1.0 / c, None, c)
 
     def __rtruediv__(self, other: Number) -> Value:  # other / self
-        c = _constant(other)
+        c = _constant(other, "/")
         if c is None:
             return NotImplemented
         b = self.data
@@ -219,7 +220,7 @@ class Value:
             b = other.data
             out = _pow(a, b)
             return _node(out, "**", self, _pow_derivative(a, b), other, out * math.log(a))
-        n = _constant(other)
+        n = _constant(other, "**")
         if n is None:
             return NotImplemented
         if n == 0.0:  # x**0 = 1 everywhere, 0**0 included, with derivative 0
@@ -231,7 +232,7 @@ class Value:
         return _node(_pow(a, n), "**", self, _pow_derivative(a, n), None, n)
 
     def __rpow__(self, other: Number) -> Value:  # other ** self
-        c = _constant(other)
+        c = _constant(other, "**")
         if c is None:
             return NotImplemented
         if c <= 0.0:
@@ -321,11 +322,11 @@ class Value:
 
     def detach(self) -> Value:
         """A new leaf with the same data and label: gradients stop here."""
-        return Value(self.data, self.label)
+        return Value(self.data, self._label)
 
     def zero_grad(self) -> None:
         """Set the gradient of every node of this graph to 0.0."""
-        for node in topological_order(self):
+        for node in topological_order(_root(self, "zero_grad")):
             node.grad = 0.0
 
     def backward(self) -> None:
@@ -336,14 +337,14 @@ class Value:
         `autograd.errors.NonFiniteError` (an OverflowError) naming the node, where PyTorch
         would carry inf or nan on silently, and leaves every `.grad` as it was.
         """
-        for node in _propagate(self):  # only once every gradient is known to be finite
+        for node in _propagate(_root(self, "backward")):  # only once every gradient is known to be finite
             node.grad += node._pending
 
 
 def gradients(root: Value) -> dict[Value, float]:
     """d(root)/d(node) for every node of `root`'s graph, leaving every `.grad` alone:
     what `root.backward()` would add."""
-    return {node: node._pending for node in _propagate(root)}
+    return {node: node._pending for node in _propagate(_root(root, "gradients"))}
 
 
 def _propagate(root: Value) -> list[Value]:
@@ -372,6 +373,16 @@ def _propagate(root: Value) -> list[Value]:
             if child is not None:  # a constant first operand, the Value second
                 child._pending += node._local1 * g  # type: ignore[operator]
     return order
+
+
+def _root(root: object, caller: str) -> Value:
+    """`root` if it is a Value: a float has no graph (the graph was lost, or never built)."""
+    if not isinstance(root, Value):
+        raise TypeError(
+            f"{caller}: root must be a Value (the result of ops on Values), "
+            f"got {type(root).__name__}: {root!r}"
+        )
+    return root
 
 
 def _check_fresh(node: Value) -> None:
@@ -438,7 +449,7 @@ def _node(
     out = _new_value(Value)  # skips __init__'s checks: ops build thousands of nodes a step
     out.data = data
     out.grad = 0.0
-    out.label = ""
+    out._label = ""
     out._version = _data_version
     # (local derivatives may be infinite, as √x's at 0: backward checks the ones it uses)
     if not _threads_without_grad or _mode.enabled:
@@ -462,6 +473,7 @@ def topological_order(root: Value) -> list[Value]:
     whose stack is the current path, so it allocates nothing per node but the `visited` set,
     which makes shared nodes (diamonds such as `a + a`) visited once.
     """
+    _root(root, "topological_order")
     order: list[Value] = []
     visited = {root}
     path = [root]
@@ -590,7 +602,7 @@ def _selected(item: Any) -> Any:
     if isinstance(item, Value):
         return item
     if isinstance(item, (str, bytes)) or not isinstance(item, Sequence):
-        return Value(_check_number(item, "a selected constant"))
+        return Value(check_number(item, "select: a selected constant"))
     return [_selected(x) for x in item]
 
 

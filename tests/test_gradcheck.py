@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from autograd import GradcheckError, Value, gradcheck, numerical_gradient, scalar_op
+from autograd.errors import DomainError
 
 softplus = scalar_op("softplus", lambda x: math.log1p(math.exp(x)), lambda x: 1 / (1 + math.exp(-x)))
 wrong_softplus = scalar_op("softplus", lambda x: math.log1p(math.exp(x)), lambda x: 1 / (1 + math.exp(x)))
@@ -45,11 +46,13 @@ def test_numerical_gradient_is_a_central_difference() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "error", "message"),
     [
-        ({"eps": 0.0}, ValueError, "eps must be > 0, got 0.0"),
-        ({"eps": -1e-6}, ValueError, "eps must be > 0"),
-        ({"atol": -1.0}, ValueError, "atol must be >= 0, got -1.0"),
+        ({"eps": 0.0}, ValueError, "eps must satisfy 0.0 < eps, got 0.0"),
+        ({"eps": -1e-6}, ValueError, "eps must satisfy 0.0 < eps"),
+        ({"atol": -1.0}, ValueError, "atol must satisfy 0.0 <= atol, got -1.0"),
         ({"rtol": math.nan}, ValueError, "rtol must be finite"),
-        ({"eps": "1e-6"}, TypeError, "eps must be an int or float, got str"),
+        ({"eps": "1e-6"}, TypeError, "eps must be a real number, got str"),
+        ({"eps": 1e-300}, ValueError, r"eps=1e-300 is too small for input 0 = 1\.0: the step must span"),
+        ({"raise_exception": "no"}, TypeError, "raise_exception must be True or False, got str: 'no'"),
     ],
 )
 def test_bad_tolerances(kwargs: dict[str, object], error: type[Exception], message: str) -> None:
@@ -58,9 +61,9 @@ def test_bad_tolerances(kwargs: dict[str, object], error: type[Exception], messa
 
 
 def test_bad_inputs_and_functions() -> None:
-    with pytest.raises(TypeError, match="inputs must be a sequence"):
+    with pytest.raises(TypeError, match="inputs must be a list or tuple, got float"):
         gradcheck(lambda x: x, 1.0)  # type: ignore[arg-type]
-    with pytest.raises(TypeError, match=r"inputs\[1\] must be an int or float, got str"):
+    with pytest.raises(TypeError, match=r"inputs\[1\] must be a real number, got str"):
         gradcheck(lambda x, y: x, [1.0, "2"])  # type: ignore[list-item]
     with pytest.raises(TypeError, match="must return a Value, got float"):
         gradcheck(lambda x: 1.0, [1.0])  # type: ignore[arg-type, return-value]
@@ -68,3 +71,38 @@ def test_bad_inputs_and_functions() -> None:
 
 def test_error_repr() -> None:
     assert repr(GradcheckError(0, 1.0, 2.0)) == "GradcheckError(index=0, analytic=1.0, numerical=2.0)"
+
+
+def test_a_step_out_of_the_domain_says_so_and_suggests_a_smaller_eps() -> None:
+    with pytest.raises(
+        DomainError, match=r"step eps=1e-06 takes input 0 from 1e-07 to -9e-07.*smaller eps"
+    ) as info:
+        gradcheck(lambda x: x.log(), [1e-7])
+    assert "log: argument must be > 0" in str(info.value.__cause__)
+    assert gradcheck(lambda x: x.log(), [1e-7], eps=1e-10)
+    with pytest.raises(DomainError, match=r"^log: argument must be > 0, got -1\.0$"):  # the input itself
+        gradcheck(lambda x: x.log(), [-1.0])
+
+
+def test_an_eps_too_small_for_the_input_is_refused_with_a_scaled_one_suggested() -> None:
+    with pytest.raises(
+        ValueError, match=r"eps=1e-06 is too small for input 0 = 10000000000\.0.*about 6\.06e\+04"
+    ):
+        gradcheck(lambda v: v * v, [1e10])
+    assert gradcheck(lambda v: v * v, [1e10], eps=6e4)
+
+
+def test_rounding_at_large_values_makes_the_check_inconclusive_not_a_verdict() -> None:
+    with pytest.raises(GradcheckError, match=r"could not be checked.*rounding error.*larger eps") as info:
+        gradcheck(lambda v: v * v, [1e8])
+    assert info.value.inconclusive and "inconclusive=True" in repr(info.value)
+    assert gradcheck(lambda v: v * v, [1e8], eps=1e3)
+    # a real bug at the same scale is still called wrong
+    with pytest.raises(GradcheckError, match="is wrong"):
+        gradcheck(lambda v: wrong_softplus(v * 1e-8) * 1e8, [1e8], eps=1e3)
+
+
+def test_numerical_gradient_divides_by_the_step_the_floats_take() -> None:
+    # 1e6 ± 1e-6 are not floats: dividing by 2e-6 would be off by about 1e-5
+    assert numerical_gradient(lambda x: x * 1.0, [1e6], eps=1e-6) == (1.0,)
+    assert ((1e6 + 1e-6) - (1e6 - 1e-6)) / 2e-6 != 1.0
