@@ -320,6 +320,16 @@ class Value:
         _data_version = _next_version()
         self._version = _data_version
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickling and `copy.deepcopy` without recursion, so a graph of any depth works: a
+        leaf is its data, grad and label; a result is its graph as a flat list in topological
+        order (leaves by reference, so they stay shared with the rest of what is pickled;
+        the op nodes as records). A node's version history is not kept: the copy is fresh,
+        unless the graph was stale, and then the copy is stale too."""
+        if self._child0 is None and self._child1 is None:
+            return (_leaf, (type(self), self.data, self.grad, self._label))
+        return (_graph, (_records(self),))
+
     def detach(self) -> Value:
         """A new leaf with the same data and label: gradients stop here."""
         return Value(self.data, self._label)
@@ -373,6 +383,68 @@ def _propagate(root: Value) -> list[Value]:
             if child is not None:  # a constant first operand, the Value second
                 child._pending += node._local1 * g  # type: ignore[operator]
     return order
+
+
+def _leaf(cls: type[Value], data: float, grad: float, label: str) -> Value:
+    """A leaf again, from its pickled fields."""
+    out = _new_value(cls)
+    out.data, out.grad, out._label, out.op = data, grad, label, ""
+    out._child0 = out._child1 = None
+    out._local0, out._local1 = 0.0, None
+    out._version = _data_version
+    return out
+
+
+_Record: TypeAlias = "Value | tuple[type[Value], float, float, str, str, int, float, int, float | None, bool]"
+
+
+def _records(root: Value) -> list[_Record]:
+    """`root`'s graph in topological order: each leaf itself, each op node as its fields with
+    its children as indices into the list (-1 for none), and whether it is stale."""
+    order = topological_order(root)
+    index = {node: i for i, node in enumerate(order)}
+    records: list[_Record] = []
+    for node in order:
+        child0, child1 = node._child0, node._child1
+        if child0 is None and child1 is None:
+            records.append(node)
+            continue
+        stale = any(c is not None and c._version > node._version for c in (child0, child1))
+        i0 = -1 if child0 is None else index[child0]
+        i1 = -1 if child1 is None else index[child1]
+        records.append(
+            (
+                type(node),
+                node.data,
+                node.grad,
+                node._label,
+                node.op,
+                i0,
+                node._local0,
+                i1,
+                node._local1,
+                stale,
+            )
+        )
+    return records
+
+
+def _graph(records: list[_Record]) -> Value:
+    """The root of the graph `_records` flattened, rebuilt in order without recursion."""
+    nodes: list[Value] = []
+    for record in records:
+        if isinstance(record, Value):
+            nodes.append(record)
+            continue
+        cls, data, grad, label, op, i0, local0, i1, local1, stale = record
+        out = _new_value(cls)
+        out.data, out.grad, out._label, out.op = data, grad, label, op
+        out._child0 = nodes[i0] if i0 >= 0 else None
+        out._child1 = nodes[i1] if i1 >= 0 else None
+        out._local0, out._local1 = local0, local1
+        out._version = -1 if stale else _data_version  # older than any operand: still stale
+        nodes.append(out)
+    return nodes[-1]
 
 
 def _root(root: object, caller: str) -> Value:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from autograd.engine import Value
+from autograd.validation import check_number
 
 
 def value_and_grad(f: Callable[..., Value]) -> Callable[..., tuple[float, tuple[float, ...]]]:
@@ -12,7 +13,7 @@ def value_and_grad(f: Callable[..., Value]) -> Callable[..., tuple[float, tuple[
     ``(f(*xs).data, (df/dx0, df/dx1, ...))``."""
 
     def wrapped(*xs: float) -> tuple[float, tuple[float, ...]]:
-        leaves = [Value(x) for x in xs]
+        leaves = [Value(check_number(x, f"argument {i}")) for i, x in enumerate(xs)]
         out = call(f, leaves)
         out.backward()
         return out.data, tuple(leaf.grad for leaf in leaves)

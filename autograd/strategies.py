@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from autograd.engine import Value, maximum
+from autograd.validation import is_number
 
 __all__ = ["OPS", "Graph", "graphs", "values"]
 
@@ -224,4 +225,4 @@ def _safe(op: str, xs: list[float]) -> bool:
 
 
 def _is_finite_number(x: object) -> bool:
-    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
+    return is_number(x) and math.isfinite(x)  # type: ignore[arg-type]
