@@ -44,7 +44,7 @@ class SGD(Optimizer):
 
     def step(self) -> None:
         for p in self.params:
-            p.data = _finite_update(p, p.data - self.lr * p.grad)
+            p.set_data(_finite_update(p, p.data - self.lr * p.grad))
 
 
 def _hyperparameter(x: float, name: str) -> float:

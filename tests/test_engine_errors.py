@@ -174,3 +174,12 @@ def test_zero_to_the_power_zero() -> None:
 def test_math_functions_refuse_a_value_instead_of_silently_dropping_the_graph() -> None:
     with pytest.raises(TypeError):
         math.tanh(Value(1.0))  # type: ignore[arg-type]  # use Value(1.0).tanh()
+
+
+def test_a_finite_power_whose_derivative_overflows_is_computed() -> None:
+    # 1e-103 ** -2 = 1e206 is finite; only d/dx = -2e309 is not, which matters at backward only
+    x = Value(1e-103, "x")
+    y = x**-2
+    assert y.data == pytest.approx(1e206, rel=1e-15) and y.local_grads == (-math.inf,)
+    with pytest.raises(NonFiniteError, match=r"backward: \*\* at .* has the local derivative -inf"):
+        y.backward()

@@ -5,6 +5,7 @@ import pytest
 
 from autograd import Value, gradients
 from autograd.errors import StaleGraphError
+from nn.optim import SGD
 
 
 def test_backward_after_a_step_through_the_old_graph_is_an_error() -> None:
@@ -70,3 +71,17 @@ def test_set_data_checks_its_argument() -> None:
     with pytest.raises(ValueError, match="set_data: data must be finite"):
         w.set_data(float("inf"))
     assert w.data == 1.0
+
+
+def test_an_sgd_step_makes_the_old_graph_stale() -> None:
+    # the scenario of the report: the loss built once, then zero_grad, backward, step in a loop
+    w = Value(3.0)
+    loss = (w - 1.0) ** 2
+    opt = SGD([w], lr=0.1)
+    opt.zero_grad()
+    loss.backward()
+    opt.step()
+    assert w.data == pytest.approx(2.6, rel=1e-15)
+    opt.zero_grad()
+    with pytest.raises(StaleGraphError, match="rebuild the graph"):
+        loss.backward()
