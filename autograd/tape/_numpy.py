@@ -12,6 +12,11 @@ gradient, with `np.add.reduceat` over the edges sorted by slot, so no scatter-ad
 A selection's parameters are the exception: their gradients (summed over the batch) are a
 `np.bincount` of the selected rows.
 
+Steps that read only parameters and constants (an L2 penalty) give every example the same
+numbers: they run once, on column 0, and backward keeps their gradients summed over the batch
+there (their local derivatives are the same for every example, so that sum is all the
+parameters need).
+
 A parameter that only selections read (a row of an embedding table) has no row of the
 workspace: a selection among parameters gathers straight from the parameter vector (as a
 layer's matrix product reads its weights). So the workspace per example grows with the ops of
@@ -78,6 +83,10 @@ class _Group:
     others: IntArray | None = None
     needs_grad: IntArray | None = None  # which of the X rows get a gradient
     level: int = 0
+    # computed once, in column 0, when it reads only parameters and constants; `boundary`: its
+    # rows that the batch's ops read, copied to every column
+    invariant: bool = False
+    boundary: IntArray | None = None
 
 
 @dataclass
@@ -96,6 +105,7 @@ class _Level:
 
     pull: _Pull | None
     dense: list[_Group]
+    fold: IntArray | None = None  # its batch-invariant slots: their gradient summed into column 0
 
 
 class NumpyReplay:
@@ -110,15 +120,27 @@ class NumpyReplay:
             level[step.out] = 1 + max(level[a] for a in step.args)
         self.n_levels = max(level.values())
 
+        # batch-invariant steps (reading only parameters and constants, an L2 penalty say) run
+        # on one column; their gradients are kept summed over the batch, in column 0
+        invariant = {slot: slot < p or program.is_constant(slot) for slot in range(program.first_op)}
+        for step in all_steps:
+            invariant[step.out] = (
+                step.code not in ("select", "dense")
+                and step.out != program.root
+                and all(invariant[a] for a in step.args)
+            )
+        read_by_batch = {a for step in all_steps if not invariant[step.out] for a in step.args}
+
         def key(step: Step) -> tuple[object, ...]:
             const = tuple(program.is_constant(a) for a in step.args)
+            lv, inv = level[step.out], invariant[step.out]
             if step.code == "sum":
-                return (level[step.out], "sum")
+                return (lv, inv, "sum")
             if step.code == "dense":
-                return (level[step.out], "dense", fused[step.out].xs, len(fused[step.out].others))
+                return (lv, inv, "dense", fused[step.out].xs, len(fused[step.out].others))
             if step.code == "select":
-                return (level[step.out], "select", step.index, len(step.args))
-            return (level[step.out], step.code, const)
+                return (lv, inv, "select", step.index, len(step.args))
+            return (lv, inv, step.code, const)
 
         ordered = sorted(all_steps, key=lambda s: (level[s.out], repr(key(s)), s.out))
         member_lists = [list(members) for _, members in _group_by(ordered, key)]
@@ -174,10 +196,13 @@ class NumpyReplay:
         self.edge_user = np.array([u for _, u, _, _ in edge_list], dtype=np.intp)
         self.n_param_edges = int(np.searchsorted(self.edge_child, d))
         self.param_of_edge = self.direct[self.edge_child[: self.n_param_edges]]
-        self.unit_edges = np.array(
-            [e for e, (_, _, i, _) in enumerate(edge_list) if ordered[i].code in ("sum", "dense")],
-            dtype=np.intp,
-        )
+        unit = [
+            (e, invariant[ordered[i].out])
+            for e, (_, _, i, _) in enumerate(edge_list)
+            if ordered[i].code in ("sum", "dense")
+        ]
+        self.unit_edges = np.array([e for e, inv in unit if not inv], dtype=np.intp)
+        self.invariant_unit_edges = np.array([e for e, inv in unit if inv], dtype=np.intp)
 
         # forward groups
         self.groups: list[_Group] = []
@@ -238,6 +263,17 @@ class NumpyReplay:
             ]
             self.groups.append(_Group(code, out, args, const, edges))
 
+        for g in self.groups:  # which groups run once, on column 0
+            step = ordered[g.out.start - first_row]
+            if invariant[step.out]:
+                g.invariant = True
+                shared = [
+                    new[t.out]
+                    for t in ordered[g.out.start - first_row : g.out.stop - first_row]
+                    if t.out in read_by_batch
+                ]
+                g.boundary = np.array(shared, dtype=np.intp) if shared else None
+
         # backward: the op slots of each level, from the top down (the root's row is the seed)
         bounds: dict[int, list[int]] = {}
         for i, step in enumerate(ordered):
@@ -256,8 +292,10 @@ class NumpyReplay:
                     firsts = np.searchsorted(children, written).astype(np.intp)
                 pull = _Pull(rows, slice(e0, e1), firsts)
             dense = [g for g in self.groups if g.code == "dense" and g.level == lv]
+            folded = [new[step.out] for step in ordered if level[step.out] == lv and invariant[step.out]]
+            fold = np.array(folded, dtype=np.intp) if folded and pull is not None else None
             if pull is not None or dense:
-                self.levels.append(_Level(pull, dense))
+                self.levels.append(_Level(pull, dense, fold))
         self._workspace: tuple[int, Array, Array, Array] | None = None
         self._careful = False
         self._strict = True  # False while a failed batch is run again to find its bad examples
@@ -274,10 +312,11 @@ class NumpyReplay:
 
     def _arrays(self, batch: int) -> tuple[Array, Array, Array]:
         if self._workspace is None or self._workspace[0] != batch:
-            vals = np.empty((self.n_slots, batch))
+            vals = np.zeros((self.n_slots, batch))  # (batch-invariant rows: column 0 only)
             vals[self.constant_rows] = np.array(self.program.constants)[:, None]
-            loc = np.empty((self.n_edges + 1, batch))
+            loc = np.zeros((self.n_edges + 1, batch))
             loc[self.unit_edges] = 1.0
+            loc[self.invariant_unit_edges, 0] = 1.0
             grad = np.empty((self.n_slots, batch))
             self._workspace = (batch, vals, loc, grad)
         return self._workspace[1:]
@@ -319,42 +358,51 @@ class NumpyReplay:
 
     def _forward(self, vals: Array, loc: Array, indices: IntArray, params: Array) -> None:
         for g in self.groups:
-            if g.gather is not None:  # a gather: each example's pick among parameters
-                vals[g.out] = params[g.gather[:, indices[g.index]]]
-            elif g.code == "dense":
-                assert g.weights is not None
-                out = params[g.weights] @ vals[g.args[0]]
-                if g.others is not None:
-                    for j in range(g.others.shape[1]):
-                        out += vals[g.others[:, j]]
-                vals[g.out] = out
-            elif g.code == "sum":
-                assert g.starts is not None
-                np.add.reduceat(vals[g.args[0]], g.starts, axis=0, out=vals[g.out])
-            elif g.code == "select":
-                index = indices[g.index]
-                candidates = g.args[0]
-                assert isinstance(candidates, np.ndarray) and g.select_edges is not None
-                vals[g.out] = vals[candidates[:, index], np.arange(index.shape[0])]
-                edges, _, ks = g.select_edges
-                if len(edges):
-                    loc[edges] = index[None, :] == ks[:, None]
-            elif g.code in INFINITE_DERIVATIVES:  # a derivative may be ±inf (√x at 0): allowed
-                with np.errstate(all="ignore"):
-                    out, locals_ = KERNELS[g.code]([vals[rows] for rows in g.args], g.const)
-                if self._strict and not np.isfinite(out).all():  # the result itself must be finite
-                    raise FloatingPointError(g.code)
-                vals[g.out] = out
-                for edges, local in zip(g.edges, locals_):
-                    if local is not None:
-                        loc[edges] = local
-                        self._careful = self._careful or not np.isfinite(local).all()
+            if g.invariant:
+                self._group(g, vals[:, :1], loc[:, :1], indices, params)
+                if g.boundary is not None:
+                    vals[g.boundary, 1:] = vals[g.boundary, :1]
             else:
+                self._group(g, vals, loc, indices, params)
+
+    def _group(self, g: _Group, vals: Array, loc: Array, indices: IntArray, params: Array) -> None:
+        """One group's results and local derivatives (`vals`, `loc`: all columns or column 0)."""
+        if g.gather is not None:  # a gather: each example's pick among parameters
+            vals[g.out] = params[g.gather[:, indices[g.index]]]
+        elif g.code == "dense":
+            assert g.weights is not None
+            out = params[g.weights] @ vals[g.args[0]]
+            if g.others is not None:
+                for j in range(g.others.shape[1]):
+                    out += vals[g.others[:, j]]
+            vals[g.out] = out
+        elif g.code == "sum":
+            assert g.starts is not None
+            np.add.reduceat(vals[g.args[0]], g.starts, axis=0, out=vals[g.out])
+        elif g.code == "select":
+            index = indices[g.index]
+            candidates = g.args[0]
+            assert isinstance(candidates, np.ndarray) and g.select_edges is not None
+            vals[g.out] = vals[candidates[:, index], np.arange(index.shape[0])]
+            edges, _, ks = g.select_edges
+            if len(edges):
+                loc[edges] = index[None, :] == ks[:, None]
+        elif g.code in INFINITE_DERIVATIVES:  # a derivative may be ±inf (√x at 0): allowed
+            with np.errstate(all="ignore"):
                 out, locals_ = KERNELS[g.code]([vals[rows] for rows in g.args], g.const)
-                vals[g.out] = out
-                for edges, local in zip(g.edges, locals_):
-                    if local is not None:
-                        loc[edges] = local
+            if self._strict and not np.isfinite(out).all():  # the result itself must be finite
+                raise FloatingPointError(g.code)
+            vals[g.out] = out
+            for edges, local in zip(g.edges, locals_):
+                if local is not None:
+                    loc[edges] = local
+                    self._careful = self._careful or not np.isfinite(local).all()
+        else:
+            out, locals_ = KERNELS[g.code]([vals[rows] for rows in g.args], g.const)
+            vals[g.out] = out
+            for edges, local in zip(g.edges, locals_):
+                if local is not None:
+                    loc[edges] = local
 
     def _backward(
         self, vals: Array, loc: Array, grad: Array, indices: IntArray, params: Array, seed: float
@@ -376,6 +424,11 @@ class NumpyReplay:
                 )
                 if self._careful and self._strict and not np.isfinite(grad[pull.rows]).all():
                     raise FloatingPointError("backward")
+            if lv.fold is not None and self._strict:  # batch-invariant slots: summed over the batch
+                # (not while finding a failing example: each example's gradient stays in its column)
+                summed = grad[lv.fold].sum(axis=1)
+                grad[lv.fold] = 0.0
+                grad[lv.fold, 0] = summed
             for g in lv.dense:  # this level's gradients are complete: push them down
                 assert g.weights is not None
                 g_out, xs = grad[g.out], g.args[0]
