@@ -67,9 +67,14 @@ def _constant(x: object, op: str) -> float | None:
     Every real number but a bool is one (int, float, Fraction, numpy's scalars)."""
     if type(x) is float and x - x == 0.0:  # the common case, a finite float, in one test
         return x
+    if type(x) is int and -_LARGE_INT < x < _LARGE_INT:  # the next most common: x ** 2, 1 - x
+        return float(x)
     if not is_number(x):
         return None
     return check_number(x, f"{op}: the constant operand")
+
+
+_LARGE_INT = 2**1000  # well inside float's range
 
 
 class Value:
@@ -106,9 +111,14 @@ class Value:
     _version: int  # the data version at which this node's data was computed or set
 
     def __init__(self, data: Number, label: str = "") -> None:
-        self.data = check_number(data, "Value data")
+        if type(data) is float and data - data == 0.0:  # the common case, a finite float, in one test
+            self.data = data
+        else:
+            self.data = check_number(data, "Value data")
+        if not isinstance(label, str):
+            raise TypeError(f"label must be a str, got {type(label).__name__}: {label!r}")
         self.grad = 0.0
-        self.label = label
+        self._label = label
         self.op = ""
         self._child0 = self._child1 = None
         self._local0 = 0.0
