@@ -16,6 +16,7 @@ steps, is at ``pct = i / a1``; step ``a1 + j`` of the second, of ``total_steps â
 from __future__ import annotations
 
 import math
+from collections.abc import MutableMapping, Sequence
 from typing import Any, Protocol
 
 from autograd.validation import check_int, check_number, finite_floats
@@ -24,7 +25,8 @@ __all__ = ["OneCycle", "annealing_cos"]
 
 
 class _HasParamGroups(Protocol):
-    param_groups: list[dict[str, Any]]
+    @property
+    def param_groups(self) -> Sequence[MutableMapping[str, Any]]: ...
 
 
 def annealing_cos(start: float, end: float, pct: float) -> float:
