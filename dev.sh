@@ -45,7 +45,7 @@ test)
     ruff check .
     ruff format --check .
     mypy
-    python bench/run.py --quick # engines agree (timings are never checked)
+    python -m bench --quick # engines agree (timings are never checked)
     pytest -q -p no:cacheprovider --nbmake  # last, so its summary closes the output
     ;;
 *)

@@ -1,7 +1,10 @@
-"""What the benchmark runs: the engines (columns) and the workloads (rows) of a full or quick run."""
+"""What the benchmark runs and what it promises: the columns (engines and their variants),
+the workloads of a full or a quick run, the tables they fill, and the targets, all as data."""
 
 from dataclasses import dataclass, field
 from typing import Any
+
+from bench.engines import ENGINES, Engine
 
 # micrograd's recursive topological sort needs about one frame per graph level
 DEEP_RECURSION_LIMIT = 2_000_000
@@ -13,20 +16,38 @@ class Column:
 
     key: str
     title: str
-    engine: str
+    engine: Engine
     gc: bool = True
     recursion_limit: int | None = None
 
 
-CHAINRULE = Column("chainrule", "chainrule", "chainrule")
-MICROGRAD = Column("micrograd", "micrograd", "micrograd")
-MICROGRAD_GC_OFF = Column("micrograd-gc-off", "micrograd, GC off", "micrograd", gc=False)
+def _plain(key: str) -> Column:
+    engine = ENGINES[key]
+    return Column(key, engine.title, engine)
+
+
+CHAINRULE = _plain("chainrule")
+MICROGRAD = _plain("micrograd")
+MICROGRAD_GC_OFF = Column("micrograd-gc-off", "micrograd, GC off", ENGINES["micrograd"], gc=False)
 MICROGRAD_DEEP = Column(
-    "micrograd-deep", "micrograd, limit raised", "micrograd", recursion_limit=DEEP_RECURSION_LIMIT
+    "micrograd-deep", "micrograd, limit raised", ENGINES["micrograd"], recursion_limit=DEEP_RECURSION_LIMIT
 )
-TORCH = Column("torch", "torch 0-d", "torch")
-FLOOR = Column("floor", "floor", "floor")
-COLUMNS = (CHAINRULE, MICROGRAD, MICROGRAD_GC_OFF, MICROGRAD_DEEP, TORCH, FLOOR)
+TORCH = _plain("torch")
+FLOOR = _plain("floor")
+TORCH_BATCHED = _plain("torch-batched")
+NUMPY = _plain("numpy")
+# the compiled tape's column: TAPE = _plain("tape"), then add it to BATCHED below
+COLUMNS = (CHAINRULE, MICROGRAD, MICROGRAD_GC_OFF, MICROGRAD_DEEP, TORCH, FLOOR, TORCH_BATCHED, NUMPY)
+
+GRAPH_ENGINES = (CHAINRULE, MICROGRAD, TORCH)
+ALL_ENGINES = (CHAINRULE, MICROGRAD, TORCH, FLOOR)
+BATCHED = (TORCH_BATCHED, NUMPY)  # whole-batch engines: moons step and digits epoch
+# bytes per node: micrograd's backward needs the raised limit even at a modest depth
+MEMORY_ENGINES = (
+    CHAINRULE,
+    Column("micrograd", "micrograd", ENGINES["micrograd"], recursion_limit=DEEP_RECURSION_LIMIT),
+    TORCH,
+)
 
 
 @dataclass(frozen=True)
@@ -45,7 +66,7 @@ class Job:
     def spec(self, column: Column) -> dict[str, Any]:
         """The worker's JSON spec for one column."""
         return {
-            "engine": column.engine,
+            "engine": column.engine.key,
             "gc": column.gc,
             "recursion_limit": column.recursion_limit,
             "workload": self.workload,
@@ -53,18 +74,13 @@ class Job:
         }
 
 
-GRAPH_ENGINES = (CHAINRULE, MICROGRAD, TORCH)
-ALL_ENGINES = (CHAINRULE, MICROGRAD, TORCH, FLOOR)
-# bytes per node: micrograd's backward needs the raised limit even at a modest depth
-MEMORY_ENGINES = (
-    CHAINRULE,
-    Column("micrograd", "micrograd", "micrograd", recursion_limit=DEEP_RECURSION_LIMIT),
-    TORCH,
-)
+# ---- sizes ----
 CHAIN_SIZES = (1_000, 10_000, 100_000, 1_000_000)
 MICROGRAD_DEEP_MAX = 100_000  # beyond, micrograd needs several GB and minutes
 MEMORY_STEPS = 200
 CAP_MB = 2_000
+DIGITS_TIMED_BATCHES = 4  # the dynamic engine's digits epoch (~40 s) is scaled from these
+DEMO_STEPS = 8
 
 
 def size(n: int) -> str:
@@ -77,10 +93,22 @@ def chain_row(n: int) -> str:
     return f"chain n={size(n)}"
 
 
+MOONS = "moons step"
+DIGITS = "digits epoch"
+DEMO = "demo loop as written"
+DEMO_DROPPED = "demo loop, previous loss dropped"
+SWEEP = "seed sweep"
+MOONS_COLUMNS = (CHAINRULE, MICROGRAD, MICROGRAD_GC_OFF, TORCH, FLOOR, *BATCHED)
+DIGITS_COLUMNS = (CHAINRULE, *BATCHED)
+
+
 def full_plan() -> list[Job]:
     jobs = [
-        Job("moons step", "moons", (CHAINRULE, MICROGRAD, MICROGRAD_GC_OFF, TORCH, FLOOR), 5, {"steps": 5}),
-        Job("seed sweep", "sweep", ALL_ENGINES, 5),
+        Job(MOONS, "moons", MOONS_COLUMNS, 5, {"steps": 5}),
+        Job(DIGITS, "digits", DIGITS_COLUMNS, 5, {"batches": DIGITS_TIMED_BATCHES}),
+        Job(DEMO, "demo", (CHAINRULE, MICROGRAD), 3, {"steps": DEMO_STEPS, "keep_previous": True}),
+        Job(DEMO_DROPPED, "demo", (CHAINRULE, MICROGRAD), 3, {"steps": DEMO_STEPS, "keep_previous": False}),
+        Job(SWEEP, "sweep", ALL_ENGINES, 5),
     ]
     for n in CHAIN_SIZES:
         columns = (*ALL_ENGINES, MICROGRAD_DEEP) if n <= MICROGRAD_DEEP_MAX else ALL_ENGINES
@@ -105,8 +133,10 @@ def full_plan() -> list[Job]:
 def quick_plan() -> list[Job]:
     """Small sizes, one process each: checks that every engine agrees, in well under a minute."""
     return [
-        Job("moons step", "moons", (CHAINRULE, MICROGRAD, MICROGRAD_GC_OFF, TORCH, FLOOR), 1, {"steps": 2}),
-        Job("seed sweep", "sweep", ALL_ENGINES),
+        Job(MOONS, "moons", MOONS_COLUMNS, 1, {"steps": 2}),
+        Job(DIGITS, "digits", DIGITS_COLUMNS, 1, {"batches": 1}),
+        Job(DEMO, "demo", (CHAINRULE, MICROGRAD), 1, {"steps": 1, "keep_previous": True}),
+        Job(SWEEP, "sweep", ALL_ENGINES),
         Job(chain_row(400), "chain", ALL_ENGINES, 1, {"n": 400}),  # micrograd still works at 400
         Job(chain_row(1000), "chain", ALL_ENGINES, 1, {"n": 1000}),
         Job("wide sum n=1e3", "wide", ALL_ENGINES, 1, {"n": 1000}),
@@ -120,3 +150,109 @@ def quick_plan() -> list[Job]:
             {"steps": 4, "cap_mb": CAP_MB},
         ),
     ]
+
+
+# ---- the speed tables: which columns, and which ratios (numerator ÷ denominator) ----
+
+
+@dataclass(frozen=True)
+class SpeedTable:
+    title: str
+    columns: tuple[Column, ...]
+    ratios: tuple[tuple[Column, Column], ...]
+
+
+SPEED_TABLES = (
+    SpeedTable(
+        "scalar engines",
+        (CHAINRULE, MICROGRAD, MICROGRAD_GC_OFF, MICROGRAD_DEEP, TORCH, FLOOR),
+        (
+            *((c, CHAINRULE) for c in (MICROGRAD, MICROGRAD_GC_OFF, MICROGRAD_DEEP, TORCH)),
+            (CHAINRULE, FLOOR),
+        ),
+    ),
+    SpeedTable("whole batches", (CHAINRULE, *BATCHED), tuple((c, NUMPY) for c in (CHAINRULE, TORCH_BATCHED))),
+)
+
+
+# ---- the targets: each a kind of check on the measurements, and the issue it comes from ----
+
+
+@dataclass(frozen=True)
+class Faster:
+    """On `row`, `column` is at least `times`× faster than `than` (below 1: at most 1/times slower)."""
+
+    issue: int
+    row: str
+    column: Column
+    than: Column
+    times: float
+
+
+@dataclass(frozen=True)
+class Scaling:
+    """`column`'s time per op on row `large` is at most `times`× that on row `small`."""
+
+    issue: int
+    column: Column
+    small: str
+    large: str
+    times: float
+
+
+@dataclass(frozen=True)
+class Works:
+    """`column` completes `row` (no RecursionError)."""
+
+    issue: int
+    row: str
+    column: Column
+    why: str
+
+
+@dataclass(frozen=True)
+class AtMost:
+    """The measured `name` of `column` on `row` is at most `limit`; `text` states the target."""
+
+    issue: int
+    row: str
+    column: Column
+    name: str
+    limit: float
+    text: str
+
+
+Target = Faster | Scaling | Works | AtMost
+MIB = 2**20
+FLAT_MIB = 1.0  # "flat": RSS moves by at most this much over the second half of the steps
+
+TARGETS: tuple[Target, ...] = (
+    Faster(5, MOONS, CHAINRULE, MICROGRAD, 10),
+    Faster(5, MOONS, CHAINRULE, MICROGRAD_GC_OFF, 1.5),
+    Faster(5, MOONS, CHAINRULE, TORCH, 5),
+    Faster(5, SWEEP, CHAINRULE, MICROGRAD, 2),
+    Scaling(5, CHAINRULE, chain_row(CHAIN_SIZES[0]), chain_row(CHAIN_SIZES[-1]), 2),
+    Works(5, chain_row(CHAIN_SIZES[-1]), CHAINRULE, "at the default recursion limit"),
+    AtMost(
+        5,
+        "bytes per node",
+        CHAINRULE,
+        "forward_bytes",
+        250,
+        "≤ 250 bytes per op node (tracemalloc, after forward)",
+    ),
+    AtMost(5, "gc after drop", CHAINRULE, "found", 0, "0 objects for gc.collect() after a dropped graph"),
+    AtMost(
+        5,
+        "memory steps",
+        CHAINRULE,
+        "late_growth",
+        FLAT_MIB * MIB,
+        f"flat memory over {MEMORY_STEPS} moons steps, GC off (RSS growth, middle → last, ≤ 1 MiB)",
+    ),
+    Faster(12, DEMO, CHAINRULE, MICROGRAD, 10),
+    # the compiled tape's (issue 12), once its column exists:
+    # Faster(12, MOONS, TAPE, CHAINRULE, 100), Faster(12, MOONS, TAPE, TORCH_BATCHED, 1 / 1.5),
+    # Faster(12, MOONS, TAPE, NUMPY, 1 / 10), Faster(12, DIGITS, TAPE, CHAINRULE, 300),
+    # Faster(12, DIGITS, TAPE, TORCH_BATCHED, 1 / 2), Faster(12, DIGITS, TAPE, NUMPY, 1 / 10),
+)

@@ -37,18 +37,50 @@ def moons_weights(seed: int = MOONS_WEIGHTS_SEED) -> list[float]:
     return weights
 
 
-def split_layers(params: Sequence[T]) -> list[list[tuple[list[T], T]]]:
+def split_layers(params: Sequence[T], sizes: Sequence[int] = MOONS_SIZES) -> list[list[tuple[list[T], T]]]:
     """The flat parameter list as layers of neurons, each neuron (its weights, its bias)."""
     layers, i = [], 0
-    for nin, nout in itertools.pairwise(MOONS_SIZES):
+    for nin, nout in itertools.pairwise(sizes):
         layer = []
         for _ in range(nout):
             layer.append((list(params[i : i + nin]), params[i + nin]))
             i += nin + 1
         layers.append(layer)
     if i != len(params):
-        raise ValueError(f"expected {i} parameters for sizes {MOONS_SIZES}, got {len(params)}")
+        raise ValueError(f"expected {i} parameters for sizes {tuple(sizes)}, got {len(params)}")
     return layers
+
+
+# ---- digits epoch: lesson 5's Mnist_NN on scikit-learn's 8×8 digits ----
+DIGITS_SIZES = (64, 32, 10)  # relu hidden layer, logits out, softmax cross-entropy
+DIGITS_BATCH = 32
+DIGITS_LR = 0.1  # plain SGD on the batch's mean loss
+DIGITS_WEIGHTS_SEED = 0
+
+Batch = tuple[list[list[float]], list[int]]  # the inputs (pixels / 16) and the classes
+
+
+def digits_batches() -> list[Batch]:
+    """load_digits() in its own order, pixels scaled to [0, 1], in batches of 32 (the last 5)."""
+    from sklearn.datasets import load_digits  # type: ignore[import-untyped]  # slow: only here
+
+    digits = load_digits()
+    images = (digits.data / 16.0).tolist()
+    classes = [int(c) for c in digits.target]
+    return [
+        (images[i : i + DIGITS_BATCH], classes[i : i + DIGITS_BATCH])
+        for i in range(0, len(images), DIGITS_BATCH)
+    ]
+
+
+def digits_weights(seed: int = DIGITS_WEIGHTS_SEED) -> list[float]:
+    """Every parameter in `split_layers` order, uniform in ±1/√fan_in as PyTorch's `nn.Linear`."""
+    rng = random.Random(seed)
+    weights: list[float] = []
+    for nin, nout in itertools.pairwise(DIGITS_SIZES):
+        bound = nin**-0.5
+        weights.extend(rng.uniform(-bound, bound) for _ in range(nout * (nin + 1)))
+    return weights
 
 
 def moons_lr(step: int) -> float:

@@ -7,11 +7,22 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from typing import Any
 
-from bench.plan import CAP_MB, COLUMNS, MEMORY_STEPS, Job, size
+from bench.plan import (
+    CAP_MB,
+    COLUMNS,
+    MIB,
+    SPEED_TABLES,
+    TARGETS,
+    AtMost,
+    Faster,
+    Job,
+    Scaling,
+    SpeedTable,
+    Target,
+    Works,
+)
 
-TIMED = ("moons", "sweep", "chain", "wide")
-MIB = 2**20
-FLAT_MIB = 1.0  # "flat": RSS moves by at most this much over the second half of the steps
+TIMED = ("moons", "digits", "demo", "sweep", "chain", "wide")
 
 
 @dataclass
@@ -47,9 +58,11 @@ Table = tuple[list[str], list[list[str]]]
 
 
 def render(jobs: list[Job], m: Measurements, *, markdown: bool) -> str:
-    parts = [_header(jobs, m), _table(_speed(jobs, m), markdown), _table(_memory(m), markdown)]
+    parts = [_header(jobs, m)]
+    parts += [_table(_speed(table, jobs, m), markdown) for table in SPEED_TABLES]
+    parts.append(_table(_memory(m), markdown))
     if not m.quick:
-        parts.append(_table(_targets(jobs, m), markdown))
+        parts.append(_table(_targets(m), markdown))
     return "\n\n".join(parts)
 
 
@@ -102,7 +115,8 @@ def _header(jobs: list[Job], m: Measurements) -> str:
         f"{'Quick' if m.quick else 'Full'} run of chainrule at commit {m.engine} on {_machine()};"
         f" took {m.seconds:.0f} s.",
         f"Times are medians of {' or '.join(map(str, repeats))} run(s), each in a fresh process,"
-        " engines taking turns; a moons step is the mean of consecutive steps;"
+        " engines taking turns; a moons or demo step is the mean of consecutive steps (a run"
+        " under 0.2 s is repeated in its process and the median taken);"
         " the GC is on unless a column says otherwise.",
     ]
     if m.worst_difference:
@@ -117,12 +131,6 @@ def _header(jobs: list[Job], m: Measurements) -> str:
 # ---- tables ----
 
 
-def _columns(jobs: list[Job], m: Measurements, workloads: tuple[str, ...]) -> list[tuple[str, str]]:
-    keys = {c.key for job in jobs if job.workload in workloads for c in job.columns}
-    present = {key for row in m.runs.values() for key in row}
-    return [(c.key, c.title) for c in COLUMNS if c.key in keys and c.key in present]
-
-
 def _cell(m: Measurements, row: str, key: str, per_op: bool) -> str:
     failure = m.failure(row, key)
     if failure == "fails":
@@ -130,32 +138,46 @@ def _cell(m: Measurements, row: str, key: str, per_op: bool) -> str:
     if failure:
         return "error"
     seconds = m.median(row, key)
-    return "—" if seconds is None else _duration(seconds, per_op)
+    if seconds is None:
+        return "—"
+    scaled, total = m.median(row, key, "scaled_from"), m.median(row, key, "of")
+    return _duration(seconds, per_op) + (f" (from {scaled:.0f} of {total:.0f} batches)" if scaled else "")
 
 
-def _speed(jobs: list[Job], m: Measurements) -> Table:
-    columns = _columns(jobs, m, TIMED)
-    peers = [(k, t) for k, t in columns if k not in ("chainrule", "floor")]
+def _speed(table: SpeedTable, jobs: list[Job], m: Measurements) -> Table:
+    """One row per timed job row that one of the table's columns ran; its ratios after."""
+    wanted = {c.key for c in table.columns}
+    ran = {c.key for job in jobs if job.workload in TIMED for c in job.columns}
+    present = {key for row in m.runs.values() for key in row}
+    columns = [c for c in table.columns if c.key in ran and c.key in present]
+    ratios = [(a, b) for a, b in table.ratios if a in columns and b in columns]
     headers = [
-        "workload",
-        *(t for _, t in columns),
-        *(f"{t} ÷ chainrule" for _, t in peers),
-        "chainrule ÷ floor",
+        f"workload ({table.title})",
+        *(c.title for c in columns),
+        *(f"{a.title} ÷ {b.title}" for a, b in ratios),
     ]
+
+    def median(row: str, key: str) -> float | None:
+        return None if m.failure(row, key) else m.median(row, key)
+
     rows, chain_rows = [], []
-    for row in dict.fromkeys(job.row for job in jobs if job.workload in TIMED):
+    table_rows = [
+        job.row
+        for job in jobs
+        if job.workload in TIMED and wanted.intersection(c.key for c in job.columns) - {"chainrule"}
+    ]
+    for row in dict.fromkeys(table_rows):
         per_op = row.startswith("chain")
         if per_op:
             chain_rows.append(row)
-        ours = m.median(row, "chainrule")
-        cells = [_cell(m, row, k, per_op) for k, _ in columns]
-        ratios = [_ratio(None if m.failure(row, k) else m.median(row, k), ours) for k, _ in peers]
-        rows.append([row, *cells, *ratios, _ratio(ours, m.median(row, "floor"))])
+        cells = [_cell(m, row, c.key, per_op) for c in columns]
+        quotients = [_ratio(median(row, a.key), median(row, b.key)) for a, b in ratios]
+        rows.append([row, *cells, *quotients])
     if len(chain_rows) >= 2:
         small, large = chain_rows[0], chain_rows[-1]
         label = f"chain cost/op, {large.split('=')[1]} ÷ {small.split('=')[1]}"
-        scaling = [_ratio(m.median(large, k), m.median(small, k)) for k, _ in columns]
-        rows.append([label, *scaling, *("" for _ in peers), ""])
+        scaling = [_ratio(m.median(large, c.key), m.median(small, c.key)) for c in columns]
+        rows.append([label, *scaling, *("" for _ in ratios)])
     return headers, rows
 
 
@@ -202,63 +224,46 @@ def _rss(run: dict[str, Any] | None) -> str:
     return f"{mb[0]:.1f} → {mb[1]:.1f} → {mb[2]:.1f} MiB, {run['steps']} steps{capped}"
 
 
-def _targets(jobs: list[Job], m: Measurements) -> Table:
-    moons, sweep = "moons step", "seed sweep"
-    chain_rows = [job.row for job in jobs if job.workload == "chain"]
-
-    def faster(row: str, key: str, times: float, what: str) -> list[str]:
-        theirs, mine = m.median(row, key), m.median(row, "chainrule")
-        if theirs is None or mine is None:
-            return [f"{row} ≥ {times:g}× faster than {what}", "not measured", "—"]
-        return [
-            f"{row} ≥ {times:g}× faster than {what}",
-            f"{theirs / mine:.3g}×",
-            _verdict(theirs / mine >= times),
-        ]
-
-    rows = [
-        faster(moons, "micrograd", 10, "micrograd"),
-        faster(moons, "micrograd-gc-off", 1.5, "micrograd with the GC off"),
-        faster(moons, "torch", 5, "torch 0-d"),
-        faster(sweep, "micrograd", 2, "micrograd"),
+def _targets(m: Measurements) -> Table:
+    return ["target", "issue", "measured", "verdict"], [
+        [text, f"#{target.issue}", measured, verdict]
+        for target in TARGETS
+        for text, measured, verdict in [_check(target, m)]
     ]
-    small, large = m.median(chain_rows[0], "chainrule"), m.median(chain_rows[-1], "chainrule")
-    if small is not None and large is not None:
-        rows.append(
-            [
-                f"chain cost/op at {size(10**6)} within 2× of {size(10**3)}",
-                f"{large / small:.3g}×",
-                _verdict(large / small <= 2),
-            ]
-        )
-    deepest = chain_rows[-1]
-    works = m.median(deepest, "chainrule") is not None
-    rows.append(
-        [f"{deepest} works at the default recursion limit", "works" if works else "fails", _verdict(works)]
-    )
-    forward = m.median("bytes per node", "chainrule", "forward_bytes")
-    backward = m.median("bytes per node", "chainrule", "backward_bytes")
-    if forward is not None and backward is not None:
-        measured = f"{forward:.0f} (after backward: {backward:.0f})"
-        rows.append(
-            ["≤ 250 bytes per op node (tracemalloc, after forward)", measured, _verdict(forward <= 250)]
-        )
-    found = m.median("gc after drop", "chainrule", "found")
-    if found is not None:
-        rows.append(
-            ["0 objects for gc.collect() after a dropped graph", f"{found:.0f}", _verdict(found == 0)]
-        )
-    run = m.first("memory steps", "chainrule")
-    if run is not None and "last_rss" in run:
-        growth = (run["last_rss"] - run["middle_rss"]) / MIB
-        rows.append(
-            [
-                f"flat memory over {MEMORY_STEPS} moons steps, GC off (RSS, middle → last)",
-                f"{growth:+.1f} MiB over {run['steps'] - run['steps'] // 2 - 1} steps",
-                _verdict(abs(growth) <= FLAT_MIB),
-            ]
-        )
-    return ["target (issue 5)", "measured", "verdict"], rows
+
+
+def _check(target: Target, m: Measurements) -> tuple[str, str, str]:
+    """The target as text, what was measured, and PASS, MISS or "—" (not measured)."""
+    match target:
+        case Faster(row=row, column=column, than=than, times=times):
+            if times >= 1:
+                text = f"{row}: {column.title} ≥ {times:g}× faster than {than.title}"
+            else:
+                text = f"{row}: {column.title} within {1 / times:g}× of {than.title}"
+            theirs, ours = m.median(row, than.key), m.median(row, column.key)
+            if theirs is None or ours is None:
+                return text, "not measured", "—"
+            shown = f"{theirs / ours:.3g}× faster" if times >= 1 else f"{ours / theirs:.3g}× its time"
+            return text, shown, _verdict(theirs / ours >= times)
+        case Scaling(column=column, small=small, large=large, times=times):
+            text = f"{column.title}: cost/op on {large} within {times:g}× of {small}"
+            low, high = m.median(small, column.key), m.median(large, column.key)
+            if low is None or high is None:
+                return text, "not measured", "—"
+            return text, f"{high / low:.3g}×", _verdict(high / low <= times)
+        case Works(row=row, column=column, why=why):
+            text = f"{row}: {column.title} works {why}"
+            if not m.runs.get(row, {}).get(column.key):
+                return text, "not measured", "—"
+            works = m.median(row, column.key) is not None
+            return text, "works" if works else "fails", _verdict(works)
+        case AtMost(row=row, column=column, name=name, limit=limit, text=text):
+            value = m.median(row, column.key, name)
+            if value is None:
+                return text, "not measured", "—"
+            shown = f"{value / MIB:+.1f} MiB" if name.endswith("growth") else f"{value:,.0f}"
+            return text, shown, _verdict(value <= limit)
+    raise AssertionError(f"unknown target {target!r}")
 
 
 def _verdict(passed: bool) -> str:

@@ -2,7 +2,6 @@
 checks that all engines computed the same numbers (to 1e-9) and prints the report."""
 
 import argparse
-import importlib.util
 import json
 import subprocess
 import sys
@@ -17,12 +16,6 @@ from bench.report import Measurements, render
 ROOT = Path(__file__).resolve().parent.parent
 TOLERANCE = 1e-9
 WORKER_TIMEOUT = 1800  # seconds; micrograd's deep chains are the slowest runs
-OPTIONAL_ENGINES = {"micrograd": "micrograd", "torch": "torch"}  # engine -> module to look for
-
-
-def available(engine: str) -> bool:
-    module = OPTIONAL_ENGINES.get(engine)
-    return module is None or importlib.util.find_spec(module) is not None
 
 
 def run_worker(spec: dict[str, Any]) -> dict[str, Any]:
@@ -77,7 +70,7 @@ def run_plan(jobs: list[Job], measurements: Measurements) -> list[str]:
         for job in jobs:
             if repeat >= job.repeats:
                 continue
-            columns = [c for c in job.columns if available(c.engine)]
+            columns = [c for c in job.columns if c.engine.available()]
             shift = repeat % len(columns) if columns else 0
             for column in columns[shift:] + columns[:shift]:
                 if (job.row, column.key) in failed:
@@ -123,8 +116,8 @@ def engine_version() -> str:
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(
-        prog="bench/run.py",
-        description="Time and measure chainrule against micrograd, PyTorch (0-d tensors) and plain floats.",
+        prog="python -m bench",
+        description="Time and measure chainrule against micrograd, PyTorch, numpy by hand and plain floats.",
     )
     parser.add_argument(
         "--quick", action="store_true", help="small sizes, one run each: checks that engines agree (CI)"
@@ -135,7 +128,7 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
 
     jobs = quick_plan() if args.quick else full_plan()
-    missing = sorted({c.engine for job in jobs for c in job.columns if not available(c.engine)})
+    missing = sorted({c.engine.key for job in jobs for c in job.columns if not c.engine.available()})
     measurements = Measurements(
         runs=defaultdict(lambda: defaultdict(list)),
         missing=missing,

@@ -1,58 +1,37 @@
 """One measurement in a fresh process: `python -m bench.worker '<json spec>'` prints one JSON line.
 
 The spec names the engine, the workload and its size, and whether the cyclic GC runs. The
-runner (bench/run.py) starts one worker per (engine, workload, repeat), so no run inherits
+runner (bench/runner.py) starts one worker per (engine, workload, repeat), so no run inherits
 another's heap or GC state.
 """
 
 import gc
-import importlib
 import json
 import os
+import statistics
 import sys
 import time
 import tracemalloc
-from typing import Any, Protocol
+from collections.abc import Callable
+from typing import Any
 
+from bench.engines import load
 from bench.problems import (
     CHAIN_OPS_PER_STEP,
+    DIGITS_LR,
     SWEEP_EPOCHS,
     SWEEP_LRS,
+    digits_batches,
+    digits_weights,
     moons_data,
     moons_lr,
     moons_weights,
     wide_operands,
 )
-from bench.workloads import GraphWorkloads
 
-ENGINE_MODULES = {
-    "chainrule": "bench.engines.chainrule",
-    "micrograd": "bench.engines.micrograd_",
-    "torch": "bench.engines.torch_",
-    "floor": "bench.engines.floor",
-}
-
-
-class MoonsRun(Protocol):
-    def step(self, lr: float) -> float: ...
-    def weights(self) -> list[float]: ...
-
-
-class Workloads(Protocol):
-    """What `GraphWorkloads` and the floor module both provide."""
-
-    def moons(
-        self, weights: list[float], points: list[tuple[float, float]], labels: list[float]
-    ) -> MoonsRun: ...
-    def seed_sweep(self, lrs: tuple[float, ...], epochs: int) -> list[float]: ...
-    def chain(self, n: int) -> Any: ...
-    def chain_backward(self, graph: Any) -> list[float]: ...
-    def wide_sum(self, a: list[float], b: list[float]) -> list[float]: ...
-
-
-def load(engine: str) -> Workloads:
-    module = importlib.import_module(ENGINE_MODULES[engine])
-    return module if engine == "floor" else GraphWorkloads(module)
+# a timed run shorter than this is repeated in the same process and the median taken
+# (numpy and PyTorch take a millisecond for what the scalar engines take a second)
+MIN_TIMED_SECONDS = 0.2
 
 
 def rss_bytes() -> int | None:
@@ -64,27 +43,80 @@ def rss_bytes() -> int | None:
         return None
 
 
-def _moons(w: Workloads) -> MoonsRun:
+def repeat_until(run: Callable[[], float]) -> float:
+    """`run()`'s seconds, or the median of repeats when one run is too short to time well."""
+    times = [run()]
+    while sum(times) < MIN_TIMED_SECONDS:
+        times.append(run())
+    return statistics.median(times)
+
+
+def _moons(w: Any) -> Any:
     points, labels = moons_data()
     return w.moons(moons_weights(), points, labels)
 
 
-def time_moons(w: Workloads, spec: dict[str, Any]) -> dict[str, Any]:
+def time_moons(w: Any, spec: dict[str, Any]) -> dict[str, Any]:
     """Seconds per step over `steps` consecutive steps, as a training loop runs them."""
-    run = _moons(w)
+    steps: int = spec["steps"]
+    result: list[float] = []
+
+    def run() -> float:
+        moons = _moons(w)
+        start = time.perf_counter()
+        losses = [moons.step(moons_lr(k)) for k in range(steps)]
+        seconds = time.perf_counter() - start
+        result[:] = losses + moons.weights()
+        return seconds / steps
+
+    return {"seconds": repeat_until(run), "result": result}
+
+
+def time_digits(w: Any, spec: dict[str, Any]) -> dict[str, Any]:
+    """Seconds per epoch. The result is the losses of the first `batches` batches and the
+    weights after them; a slow engine's epoch is scaled from the time those batches took."""
+    batches, checked = digits_batches(), spec["batches"]
+    digits = w.digits(digits_weights())
+    prepared = digits.prepare(batches)
     start = time.perf_counter()
-    losses = [run.step(moons_lr(k)) for k in range(spec["steps"])]
-    seconds = (time.perf_counter() - start) / spec["steps"]
-    return {"seconds": seconds, "result": losses + run.weights()}
+    losses = [digits.step(batch, DIGITS_LR) for batch in prepared[:checked]]
+    seconds = time.perf_counter() - start
+    out = {"result": losses + digits.weights()}
+    if seconds * len(batches) / checked > spec.get("max_epoch_seconds", 5.0):
+        scaled = {"scaled_from": checked, "of": len(batches)}
+        return {**out, "seconds": seconds * len(batches) / checked, **scaled}
+
+    def epoch() -> float:
+        digits = w.digits(digits_weights())
+        prepared = digits.prepare(batches)
+        start = time.perf_counter()
+        for batch in prepared:
+            digits.step(batch, DIGITS_LR)
+        return time.perf_counter() - start
+
+    return {**out, "seconds": repeat_until(epoch)}
 
 
-def time_sweep(w: Workloads, spec: dict[str, Any]) -> dict[str, Any]:
+def time_demo(w: Any, spec: dict[str, Any]) -> dict[str, Any]:
+    """Seconds per step of micrograd's demo loop as written (see bench/workloads.py)."""
+    points, labels = moons_data()
     start = time.perf_counter()
-    result = w.seed_sweep(SWEEP_LRS, SWEEP_EPOCHS)
-    return {"seconds": time.perf_counter() - start, "result": result}
+    result = w.demo(moons_weights(), points, labels, spec["steps"], spec["keep_previous"])
+    return {"seconds": (time.perf_counter() - start) / spec["steps"], "result": result}
 
 
-def time_chain(w: Workloads, spec: dict[str, Any]) -> dict[str, Any]:
+def time_sweep(w: Any, spec: dict[str, Any]) -> dict[str, Any]:
+    result: list[float] = []
+
+    def run() -> float:
+        start = time.perf_counter()
+        result[:] = w.seed_sweep(SWEEP_LRS, SWEEP_EPOCHS)
+        return time.perf_counter() - start
+
+    return {"seconds": repeat_until(run), "result": result}
+
+
+def time_chain(w: Any, spec: dict[str, Any]) -> dict[str, Any]:
     """Build, backward and drop a chain of n steps; seconds per op node."""
     n = spec["n"]
     start = time.perf_counter()
@@ -95,14 +127,14 @@ def time_chain(w: Workloads, spec: dict[str, Any]) -> dict[str, Any]:
     return {"seconds": seconds / (CHAIN_OPS_PER_STEP * n), "result": result}
 
 
-def time_wide(w: Workloads, spec: dict[str, Any]) -> dict[str, Any]:
+def time_wide(w: Any, spec: dict[str, Any]) -> dict[str, Any]:
     a, b = wide_operands(spec["n"])
     start = time.perf_counter()
     result = w.wide_sum(a, b)
     return {"seconds": time.perf_counter() - start, "result": result}
 
 
-def node_bytes(w: Workloads, spec: dict[str, Any]) -> dict[str, Any]:
+def node_bytes(w: Any, spec: dict[str, Any]) -> dict[str, Any]:
     """Bytes and GC-tracked objects per op node of a chain of n steps that is kept alive."""
     n_ops = CHAIN_OPS_PER_STEP * spec["n"]
     gc.collect()
@@ -130,34 +162,36 @@ def node_bytes(w: Workloads, spec: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def gc_garbage(w: Workloads, spec: dict[str, Any]) -> dict[str, Any]:
+def gc_garbage(w: Any, spec: dict[str, Any]) -> dict[str, Any]:
     """Objects the cyclic GC finds after one moons step dropped its graph (GC off)."""
-    run = _moons(w)
-    run.step(moons_lr(0))  # the first step may create objects that live on (caches, interned)
+    moons = _moons(w)
+    moons.step(moons_lr(0))  # the first step may create objects that live on (caches, interned)
     gc.collect()
     gc.disable()
-    run.step(moons_lr(1))
+    moons.step(moons_lr(1))
     return {"found": gc.collect()}
 
 
-def memory_steps(w: Workloads, spec: dict[str, Any]) -> dict[str, Any]:
+def memory_steps(w: Any, spec: dict[str, Any]) -> dict[str, Any]:
     """RSS after the first, the middle and the last of `steps` moons steps with the GC off.
 
     The first steps grow the heap to its working size; from the middle on it should not
     move. Stops early once RSS has grown by `cap_mb` (micrograd grows by tens of MB a step).
     """
-    run = _moons(w)
+    moons = _moons(w)
     gc.disable()
     rss = []
     for k in range(spec["steps"]):
-        run.step(moons_lr(k))
+        moons.step(moons_lr(k))
         rss.append(rss_bytes() or 0)
         if rss[-1] - rss[0] > spec["cap_mb"] * 2**20:
             break
+    middle = rss[len(rss) // 2]
     return {
         "first_rss": rss[0],
-        "middle_rss": rss[len(rss) // 2],
+        "middle_rss": middle,
         "last_rss": rss[-1],
+        "late_growth": rss[-1] - middle,
         "steps": len(rss),
         "capped": len(rss) < spec["steps"],
     }
@@ -165,6 +199,8 @@ def memory_steps(w: Workloads, spec: dict[str, Any]) -> dict[str, Any]:
 
 MEASUREMENTS = {
     "moons": time_moons,
+    "digits": time_digits,
+    "demo": time_demo,
     "sweep": time_sweep,
     "chain": time_chain,
     "wide": time_wide,

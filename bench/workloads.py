@@ -14,11 +14,14 @@ from bench.problems import (
     CHAIN_ADD,
     CHAIN_MUL,
     CHAIN_X0,
+    DIGITS_SIZES,
     MOONS_REG,
     TEACHING_INPUTS,
     TEACHING_TARGETS,
     TEACHING_WEIGHTS,
+    Batch,
     checksum,
+    moons_lr,
     pairwise_sum,
     split_layers,
 )
@@ -55,20 +58,93 @@ class Moons:
     def __repr__(self) -> str:
         return f"Moons({self.engine!r}, {len(self.params)} params, {len(self.points)} points)"
 
-    def score(self, x: Sequence[Any]) -> Any:
-        last = len(self.layers) - 1
-        for depth, layer in enumerate(self.layers):
-            acts = [sum((w * xi for w, xi in zip(ws, x)), b) for ws, b in layer]
-            x = [a.relu() for a in acts] if depth < last else acts
-        return x[0]
-
     def step(self, lr: float) -> float:
         """One full-batch step: forward, zero_grad, backward, SGD update; returns the loss."""
-        scores = [self.score(x) for x in self.points]
+        scores = [mlp(self.layers, x)[0] for x in self.points]
         losses = [(1.0 - y * s).relu() for y, s in zip(self.labels, scores)]
         data_loss = sum(losses) * (1.0 / len(losses))
         reg_loss = MOONS_REG * sum(p * p for p in self.params)
         loss = data_loss + reg_loss
+        self.engine.zero_grad(self.params)
+        loss.backward()
+        self.engine.sgd(self.params, lr)
+        return self.engine.value(loss)
+
+    def weights(self) -> list[float]:
+        return [self.engine.value(p) for p in self.params]
+
+
+def mlp(layers: Sequence[Sequence[tuple[Sequence[Any], Any]]], x: Sequence[Any]) -> list[Any]:
+    """micrograd's `MLP.__call__`: relu neurons, a linear last layer."""
+    last = len(layers) - 1
+    for depth, layer in enumerate(layers):
+        acts = [sum((w * xi for w, xi in zip(ws, x)), b) for ws, b in layer]
+        x = [a.relu() for a in acts] if depth < last else acts
+    return list(x)
+
+
+def demo_loop(
+    engine: GraphEngine,
+    weights: Sequence[float],
+    points: Sequence[tuple[float, float]],
+    labels: Sequence[float],
+    steps: int,
+    keep_previous: bool,
+) -> list[float]:
+    """micrograd's demo notebook as written: its `loss()` wraps every input in a Value and
+    returns the loss and the accuracy; the loop keeps the previous step's loss (and so its
+    graph) alive while `loss()` builds the next, unless `keep_previous` is False.
+    Returns each step's loss and accuracy, then the weights."""
+    params = [engine.leaf(w) for w in weights]
+    layers = split_layers(params)
+
+    def loss() -> tuple[Any, float]:
+        inputs = [[engine.leaf(x) for x in xrow] for xrow in points]
+        scores = [mlp(layers, x)[0] for x in inputs]
+        losses = [(1 + -yi * scorei).relu() for yi, scorei in zip(labels, scores)]
+        data_loss = sum(losses) * (1.0 / len(losses))
+        reg_loss = MOONS_REG * sum(p * p for p in params)
+        total_loss = data_loss + reg_loss
+        accuracy = [(yi > 0) == (engine.value(scorei) > 0) for yi, scorei in zip(labels, scores)]
+        return total_loss, sum(accuracy) / len(accuracy)
+
+    results: list[float] = []
+    for k in range(steps):
+        total_loss, acc = loss()
+        engine.zero_grad(params)
+        total_loss.backward()
+        engine.sgd(params, moons_lr(k))
+        results += [engine.value(total_loss), acc]
+        if not keep_previous:
+            del total_loss
+    return results + [engine.value(p) for p in params]
+
+
+class Digits:
+    """lesson 5's Mnist_NN on the digits: 64→32 relu→10 logits, softmax cross-entropy, SGD."""
+
+    def __init__(self, engine: GraphEngine, weights: Sequence[float]) -> None:
+        self.engine = engine
+        self.params = [engine.leaf(w) for w in weights]
+        self.layers = split_layers(self.params, DIGITS_SIZES)
+
+    def __repr__(self) -> str:
+        return f"Digits({self.engine!r}, {len(self.params)} params)"
+
+    def prepare(self, batches: list[Batch]) -> list[Batch]:
+        return batches
+
+    def example_loss(self, x: Sequence[float], label: int) -> Any:
+        """-log softmax(logits)[label] = log Σ exp(logits) - logits[label] (logits stay small)."""
+        logits = mlp(self.layers, x)
+        exps = [z.exp() for z in logits]
+        return sum(exps[1:], exps[0]).log() - logits[label]
+
+    def step(self, batch: Batch, lr: float) -> float:
+        """One SGD step on the batch's mean loss; returns that loss."""
+        images, classes = batch
+        losses = [self.example_loss(x, c) for x, c in zip(images, classes)]
+        loss = sum(losses[1:], losses[0]) * (1.0 / len(losses))
         self.engine.zero_grad(self.params)
         loss.backward()
         self.engine.sgd(self.params, lr)
@@ -143,6 +219,19 @@ class GraphWorkloads:
         self, weights: Sequence[float], points: Sequence[tuple[float, float]], labels: Sequence[float]
     ) -> Moons:
         return Moons(self.engine, weights, points, labels)
+
+    def demo(
+        self,
+        weights: Sequence[float],
+        points: Sequence[tuple[float, float]],
+        labels: Sequence[float],
+        steps: int,
+        keep_previous: bool,
+    ) -> list[float]:
+        return demo_loop(self.engine, weights, points, labels, steps, keep_previous)
+
+    def digits(self, weights: Sequence[float]) -> Digits:
+        return Digits(self.engine, weights)
 
     def seed_sweep(self, lrs: Sequence[float], epochs: int) -> list[float]:
         return seed_sweep(self.engine, lrs, epochs)

@@ -1,15 +1,25 @@
-"""The benchmark's hand-written floor against the engine, in-process and small.
+"""The benchmark's hand-written engines against the dynamic engine, in-process and small.
 
-The floor's gradients are derived by hand; if they or the engine drift, the benchmark's
-agreement check (bench/run.py --quick, in dev.sh) fails too, but this says where.
+The floor's and numpy's gradients are derived by hand; if they or the engine drift, the
+benchmark's agreement check (`python -m bench --quick`, in dev.sh) fails too, but this says where.
 """
 
 import math
 
 import pytest
 
-from bench.engines import chainrule, floor
-from bench.problems import SWEEP_EPOCHS, SWEEP_LRS, moons_data, moons_lr, moons_weights, wide_operands
+from bench.engines import chainrule, floor, numpy_
+from bench.problems import (
+    DIGITS_LR,
+    SWEEP_EPOCHS,
+    SWEEP_LRS,
+    digits_batches,
+    digits_weights,
+    moons_data,
+    moons_lr,
+    moons_weights,
+    wide_operands,
+)
 from bench.workloads import GraphWorkloads
 
 ours = GraphWorkloads(chainrule)
@@ -32,11 +42,35 @@ def test_sweep_reproduces_the_course_table() -> None:
 def test_moons_steps_agree() -> None:
     points, labels = moons_data()
     assert len(points) == 100 and set(labels) == {-1.0, 1.0}
-    runs = [engine.moons(moons_weights(), points, labels) for engine in (ours, floor)]
+    runs = [engine.moons(moons_weights(), points, labels) for engine in (ours, floor, numpy_)]
     losses = [[run.step(moons_lr(k)) for k in range(2)] for run in runs]
-    assert_agree(losses[0], losses[1])
-    assert_agree(runs[0].weights(), runs[1].weights())
+    for other, run in zip(losses[1:], runs[1:], strict=True):
+        assert_agree(losses[0], other)
+        assert_agree(runs[0].weights(), run.weights())
     assert runs[0].weights() != moons_weights()  # the step did update
+
+
+def test_demo_loop_as_written_is_the_moons_step() -> None:
+    """Wrapping the inputs in Values and keeping the previous loss alive change no number."""
+    points, labels = moons_data()
+    kept = ours.demo(moons_weights(), points, labels, 2, keep_previous=True)
+    dropped = ours.demo(moons_weights(), points, labels, 2, keep_previous=False)
+    assert kept == dropped
+    reference = floor.moons(moons_weights(), points, labels)
+    losses = [reference.step(moons_lr(k)) for k in range(2)]
+    assert_agree(kept[0:4:2], losses)  # each step's loss, then its accuracy
+    assert all(0.0 <= accuracy <= 1.0 for accuracy in kept[1:4:2])
+    assert_agree(kept[4:], reference.weights())
+
+
+def test_digits_steps_agree() -> None:
+    images, classes = digits_batches()[0]
+    batch = (images[:8], classes[:8])  # small: the dynamic engine builds ~2,500 nodes an example
+    runs = [ours.digits(digits_weights()), numpy_.digits(digits_weights())]
+    losses = [[run.step(run.prepare([batch])[0], DIGITS_LR) for _ in range(2)] for run in runs]
+    assert_agree(losses[0], losses[1])
+    assert losses[0][1] < losses[0][0]  # the step did learn
+    assert_agree(runs[0].weights(), runs[1].weights())
 
 
 def test_chain_and_wide_sum_agree() -> None:
