@@ -66,11 +66,12 @@ def test_demo_loop_as_written_is_the_moons_step() -> None:
 def test_digits_steps_agree() -> None:
     images, classes = digits_batches()[0]
     batch = (images[:8], classes[:8])  # small: the dynamic engine builds ~2,500 nodes an example
-    runs = [ours.digits(digits_weights()), numpy_.digits(digits_weights())]
-    losses = [[run.step(run.prepare([batch])[0], DIGITS_LR) for _ in range(2)] for run in runs]
-    assert_agree(losses[0], losses[1])
-    assert losses[0][1] < losses[0][0]  # the step did learn
-    assert_agree(runs[0].weights(), runs[1].weights())
+    dynamic, by_hand = ours.digits(digits_weights()), numpy_.digits(digits_weights())
+    losses = [dynamic.step(batch, DIGITS_LR) for _ in range(2)]
+    prepared = by_hand.prepare([batch])[0]
+    assert_agree(losses, [by_hand.step(prepared, DIGITS_LR) for _ in range(2)])
+    assert losses[1] < losses[0]  # the step did learn
+    assert_agree(dynamic.weights(), by_hand.weights())
 
 
 def test_chain_and_wide_sum_agree() -> None:
