@@ -1,65 +1,521 @@
-"""Optimizers in order of increasing complexity, with PyTorch's names and signatures.
+"""Optimizers with PyTorch's names, arguments, defaults and update formulas, in plain floats.
 
-Each holds its parameters and learning rate in the base class; a subclass is a short
-`step()` (state, when an optimizer needs some, goes in lists parallel to `params`).
+In order of increasing complexity: `SGD` (momentum, dampening, Nesterov, weight decay),
+`RMSprop` (centered, momentum), `Adam` (bias correction, AMSGrad) and `AdamW` (Adam with
+decoupled weight decay). Each `_update` is the formula of PyTorch's documentation for one
+parameter, in its order, so a trajectory matches `torch.optim`'s to rounding.
+
+As in PyTorch: `opt.param_groups` is a list of groups, each a mapping with its `"params"` and
+its hyperparameters (a schedule sets ``group["lr"]``); `opt.state[p]` holds a parameter's
+state under PyTorch's names (``momentum_buffer``, ``square_avg``, ``grad_avg``, ``exp_avg``,
+``exp_avg_sq``, ``max_exp_avg_sq``, ``step``), here plain floats; `state_dict()` and
+`load_state_dict()` save and restore both (JSON-serialisable: see `nn.save_json`).
+
+Where we differ: every hyperparameter is checked when it is set, at construction and on
+assignment (``opt.lr = -5`` is a `ValueError`); ``eps`` must be > 0 and betas, ``alpha``,
+``momentum`` and ``dampening`` within [0, 1]; a parameter's ``grad`` is never None, so every
+parameter is updated at every step (weight decay moves one whose gradient is 0); and a step
+is atomic: every new value is computed and checked finite before any is assigned, so a
+diverging step raises `NonFiniteError` (an `OverflowError`) and changes nothing.
 """
 
 from __future__ import annotations
 
+import inspect
 import math
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
+from typing import Any, ClassVar
 
 from autograd import Value
+from autograd.errors import NonFiniteError
+from autograd.validation import check_flag, check_int, check_number, finite_floats
+from nn._data import set_data
 
-__all__ = ["SGD", "Optimizer"]
+__all__ = ["SGD", "Adam", "AdamW", "Optimizer", "ParamGroup", "RMSprop"]
+
+Check = Callable[[object, str], object]
+Params = Iterable[Value] | Iterable[Mapping[str, Any]]
+
+
+def _non_negative(x: object, name: str) -> float:
+    return check_number(x, name, min_value=0.0)
+
+
+def _positive(x: object, name: str) -> float:
+    return check_number(x, name, min_value=0.0, exclude_min=True)
+
+
+def _fraction(x: object, name: str) -> float:  # in [0, 1]
+    return check_number(x, name, min_value=0.0, max_value=1.0)
+
+
+def _decay_rate(x: object, name: str) -> float:  # in [0, 1): 1 would never forget, or divide by 0
+    return check_number(x, name, min_value=0.0, max_value=1.0, exclude_max=True)
+
+
+def _betas(x: object, name: str) -> tuple[float, float]:
+    b1, b2 = finite_floats(x, 2, name)
+    return _decay_rate(b1, f"{name}[0]"), _decay_rate(b2, f"{name}[1]")
+
+
+class ParamGroup(MutableMapping[str, Any]):
+    """One entry of `opt.param_groups`: ``group["params"]`` (a tuple of Values) and the
+    hyperparameters, each checked when assigned (``group["lr"] = -5`` is a `ValueError` and
+    the group keeps its value). The set of hyperparameters is the optimizer's: an unknown
+    name is an error, not a new entry that nothing reads."""
+
+    def __init__(
+        self, params: tuple[Value, ...], settings: dict[str, Any], check: Callable[..., Any]
+    ) -> None:
+        self._params = params
+        self._settings = settings
+        self._check: Callable[[Mapping[str, object]], dict[str, Any]] = check
+
+    def __getitem__(self, key: str) -> Any:
+        return self._params if key == "params" else self._settings[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        if key == "params":
+            raise TypeError(
+                "a group's params cannot be replaced: build a new optimizer, or add_param_group()"
+            )
+        if key not in self._settings:
+            raise KeyError(f"no hyperparameter {key!r}; this optimizer's are {', '.join(self._settings)}")
+        self._settings = self._check({**self._settings, key: value})
+
+    def __delitem__(self, key: str) -> None:
+        raise TypeError(f"a group's {key!r} cannot be deleted: assign a new value instead")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(("params", *self._settings))
+
+    def __len__(self) -> int:
+        return 1 + len(self._settings)
+
+    def _replace(self, settings: dict[str, Any]) -> None:  # already checked (load_state_dict)
+        self._settings = settings
+
+    def settings(self) -> dict[str, Any]:
+        """The hyperparameters (everything but ``params``), as a new dict."""
+        return dict(self._settings)
+
+    def __repr__(self) -> str:
+        return f"ParamGroup({len(self._params)} parameters, {self._settings!r})"
 
 
 class Optimizer:
-    """Base class: validates and holds `params` and `lr`; `zero_grad()` zeroes the params' grads."""
+    """Base class: holds the parameter groups and the state, and makes `step()` atomic.
 
-    def __init__(self, params: Iterable[Value], lr: float) -> None:
-        self.params = list(params)
-        if not self.params:
-            raise ValueError("optimizer got an empty parameter list")
-        for p in self.params:
-            if not isinstance(p, Value):
-                raise TypeError(f"parameters must be Values, got {type(p).__name__}: {p!r}")
-        if len({id(p) for p in self.params}) != len(self.params):  # it would be updated twice
+    A subclass lists its hyperparameters with their checks (`_checks`), the names of its
+    per-parameter state (`_state_names`), and writes `_update`: the new value of one
+    parameter, given its data, its gradient, its state (a dict it updates) and its group's
+    hyperparameters.
+    """
+
+    _checks: ClassVar[dict[str, Check]] = {"lr": _non_negative}
+    _state_names: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, params: Params, defaults: Mapping[str, Any]) -> None:
+        self.defaults = self._checked(defaults)
+        self.state: defaultdict[Value, dict[str, float]] = defaultdict(dict)
+        self.param_groups: list[ParamGroup] = []
+        for group in _groups(params):
+            self.add_param_group(group)
+
+    def add_param_group(self, group: Mapping[str, Any]) -> None:
+        """Add a group: a mapping with ``"params"`` and any hyperparameters (the rest from `defaults`)."""
+        if not isinstance(group, Mapping) or "params" not in group:
+            raise TypeError(f"a param group must be a dict with a 'params' entry, got {group!r}")
+        (params,) = (g["params"] for g in _groups(group["params"]))
+        known = {id(p) for p in self.params}
+        if len({id(p) for p in params}) != len(params) or any(id(p) in known for p in params):
             raise ValueError("a parameter appears more than once in the parameter list")
-        self.lr = _hyperparameter(lr, "lr")
+        settings = self._checked({**self.defaults, **{k: v for k, v in group.items() if k != "params"}})
+        self.param_groups.append(ParamGroup(tuple(params), settings, self._checked))
+
+    @property
+    def params(self) -> list[Value]:
+        """Every parameter, group after group: the order of `state_dict()`'s indices."""
+        return [p for group in self.param_groups for p in group["params"]]
+
+    @property
+    def lr(self) -> float:
+        """The learning rate of the only group (with several groups, use `param_groups`)."""
+        return float(self._only_group()["lr"])
+
+    @lr.setter
+    def lr(self, value: float) -> None:
+        self._only_group()["lr"] = value
 
     def zero_grad(self) -> None:
         for p in self.params:
             p.grad = 0.0
 
     def step(self) -> None:
-        raise NotImplementedError
+        """Update every parameter; atomic: all new values are computed and checked first."""
+        updates: list[tuple[Value, float, dict[str, float]]] = []
+        for group in self.param_groups:
+            settings = group.settings()
+            for p in group["params"]:
+                state = dict(self.state.get(p, {}))
+                new = self._update(p.data, _finite(self, p, "its gradient", p.grad), state, settings)
+                for name, x in (("its new value", new), *state.items()):
+                    _finite(self, p, name, x)
+                updates.append((p, new, state))
+        for p, new, state in updates:
+            set_data(p, new)
+            if state:
+                self.state[p] = state
+
+    def _update(self, p: float, g: float, state: dict[str, float], s: dict[str, Any]) -> float:
+        raise NotImplementedError(f"{type(self).__name__} defines no update: use SGD, RMSprop, Adam or AdamW")
+
+    def state_dict(self) -> dict[str, Any]:
+        """PyTorch's layout: ``{"state": {index: {name: float}}, "param_groups": [{..., "params":
+        [index, ...]}]}`` with parameters numbered in `params` order; only numbers, bools,
+        strings, lists and dicts (json.dumps turns the int keys into strings; loading accepts both)."""
+        index = {p: i for i, p in enumerate(self.params)}
+        states = sorted((index[p], dict(s)) for p, s in self.state.items() if s and p in index)
+        groups = [
+            _jsonable({**g.settings(), "params": [index[p] for p in g["params"]]}) for g in self.param_groups
+        ]
+        return {"state": dict(states), "param_groups": groups}
+
+    def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
+        """Restore hyperparameters and state saved by `state_dict()` (also after a JSON round trip)
+        into an optimizer over the same number of groups and parameters. Checks all of it first:
+        on an error, nothing changes."""
+        if not isinstance(state_dict, Mapping) or set(state_dict) != {"state", "param_groups"}:
+            raise ValueError("state_dict must be a dict with the keys 'state' and 'param_groups'")
+        saved_groups = state_dict["param_groups"]
+        if not isinstance(saved_groups, list) or len(saved_groups) != len(self.param_groups):
+            raise ValueError(
+                f"state_dict has {_count(saved_groups)} param groups, this optimizer {len(self.param_groups)}"
+            )
+        by_index: dict[int, Value] = {}
+        new_settings = []
+        for i, (saved, group) in enumerate(zip(saved_groups, self.param_groups, strict=True)):
+            if not isinstance(saved, Mapping) or not isinstance(saved.get("params"), list):
+                raise ValueError(
+                    f"param group {i} of state_dict must be a dict with a 'params' list, got {saved!r}"
+                )
+            if len(saved["params"]) != len(group["params"]):
+                raise ValueError(
+                    f"param group {i} of state_dict has {len(saved['params'])} parameters, "
+                    f"this optimizer's {len(group['params'])}"
+                )
+            for j, p in zip(saved["params"], group["params"], strict=True):
+                j = check_int(j, f"a parameter index of group {i}", min_value=0)
+                if j in by_index:
+                    raise ValueError(f"state_dict lists parameter index {j} more than once")
+                by_index[j] = p
+            settings = {k: v for k, v in saved.items() if k != "params"}
+            if set(settings) != set(group.settings()):
+                raise ValueError(
+                    f"param group {i} of state_dict has the hyperparameters {sorted(settings)}, "
+                    f"{type(self).__name__} has {sorted(group.settings())}"
+                )
+            new_settings.append(self._checked(settings))
+        new_state = {
+            by_index[_index(k, by_index)]: _state(v, k, self._state_names)
+            for k, v in _items(state_dict["state"])
+        }
+        for group, settings in zip(self.param_groups, new_settings, strict=True):
+            group._replace(settings)
+        self.state.clear()
+        self.state.update(new_state)
+
+    @classmethod
+    def _checked(cls, settings: Mapping[str, object]) -> dict[str, Any]:
+        """Every hyperparameter of `cls` checked and in its canonical type; none missing or unknown."""
+        unknown = [k for k in settings if k not in cls._checks]
+        if unknown:
+            raise TypeError(
+                f"{cls.__name__} has no hyperparameter {unknown[0]!r}; its are {', '.join(cls._checks)}"
+            )
+        missing = [k for k in cls._checks if k not in settings]
+        if missing:
+            raise TypeError(f"{cls.__name__} needs {missing[0]!r}")
+        checked = {name: check(settings[name], name) for name, check in cls._checks.items()}
+        cls._check_combination(checked)
+        return checked
+
+    @classmethod
+    def _check_combination(cls, s: dict[str, Any]) -> None:
+        """Constraints between hyperparameters (none by default)."""
+
+    def _only_group(self) -> ParamGroup:
+        if len(self.param_groups) != 1:
+            raise ValueError(
+                f"{type(self).__name__} has {len(self.param_groups)} param groups: "
+                "read and set each group's 'lr' in opt.param_groups"
+            )
+        return self.param_groups[0]
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({len(self.params)} parameters, lr={self.lr!r})"
+        name, n = type(self).__name__, len(self.params)
+        if len(self.param_groups) != 1:
+            return f"{name}({n} parameters in {len(self.param_groups)} groups)"
+        settings = self.param_groups[0].settings()
+        defaults = inspect.signature(type(self)).parameters
+        shown = [
+            f"{k}={v!r}"
+            for k, v in settings.items()
+            if k == "lr" or k not in defaults or v != defaults[k].default
+        ]
+        return f"{name}({n} parameters, {', '.join(shown)})"
 
 
 class SGD(Optimizer):
-    """Plain gradient descent: p ← p − lr·∂loss/∂p."""
+    """Stochastic gradient descent, PyTorch's `torch.optim.SGD`. Per parameter p with gradient g::
 
-    def step(self) -> None:
-        for p in self.params:
-            p.set_data(_finite_update(p, p.data - self.lr * p.grad))
+        g ← g + weight_decay·p
+        b ← g at the first step, then b ← momentum·b + (1 − dampening)·g    (if momentum ≠ 0)
+        g ← g + momentum·b if nesterov else b                               (if momentum ≠ 0)
+        p ← p − lr·g
 
+    With momentum = 0 there is no state; otherwise `momentum_buffer`.
+    """
 
-def _hyperparameter(x: float, name: str) -> float:
-    """`x` as a float if it is a finite number >= 0."""
-    if isinstance(x, bool) or not isinstance(x, (int, float)):
-        raise TypeError(f"{name} must be an int or float, got {type(x).__name__}: {x!r}")
-    if not math.isfinite(x) or x < 0.0:
-        raise ValueError(f"{name} must be a finite number >= 0, got {x!r}")
-    return float(x)
+    _checks: ClassVar[dict[str, Check]] = {
+        "lr": _non_negative,
+        "momentum": _fraction,
+        "dampening": _fraction,
+        "weight_decay": _non_negative,
+        "nesterov": check_flag,
+    }
+    _state_names = ("momentum_buffer",)
 
-
-def _finite_update(p: Value, new: float) -> float:
-    # float arithmetic overflows to inf silently: a diverging run must say so instead
-    if not math.isfinite(new):
-        raise OverflowError(
-            f"the update of {p!r} gives {new!r}: training diverged (learning rate too large?)"
+    def __init__(
+        self,
+        params: Params,
+        lr: float,
+        momentum: float = 0.0,
+        dampening: float = 0.0,
+        weight_decay: float = 0.0,
+        nesterov: bool = False,
+    ) -> None:
+        settings = dict(
+            lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay, nesterov=nesterov
         )
-    return new
+        super().__init__(params, settings)
+
+    @classmethod
+    def _check_combination(cls, s: dict[str, Any]) -> None:
+        if s["nesterov"] and (s["momentum"] <= 0.0 or s["dampening"] != 0.0):
+            raise ValueError(
+                f"nesterov=True needs momentum > 0 and dampening = 0, got momentum={s['momentum']!r}, "
+                f"dampening={s['dampening']!r}"
+            )
+
+    def _update(self, p: float, g: float, state: dict[str, float], s: dict[str, Any]) -> float:
+        lr: float = s["lr"]
+        momentum: float = s["momentum"]
+        if s["weight_decay"] != 0.0:
+            g = g + s["weight_decay"] * p
+        if momentum != 0.0:
+            b = state.get("momentum_buffer")
+            b = g if b is None else momentum * b + (1.0 - s["dampening"]) * g
+            state["momentum_buffer"] = b
+            g = g + momentum * b if s["nesterov"] else b
+        return p - lr * g
+
+
+class RMSprop(Optimizer):
+    """RMSprop, PyTorch's `torch.optim.RMSprop`. Per parameter, state starting at 0::
+
+        g ← g + weight_decay·p
+        v ← alpha·v + (1 − alpha)·g²                       (square_avg)
+        ṽ ← v − ḡ², with ḡ ← alpha·ḡ + (1 − alpha)·g        (if centered; ḡ is grad_avg)
+        b ← momentum·b + g / (√ṽ + eps);  p ← p − lr·b      (if momentum > 0)
+        p ← p − lr·g / (√ṽ + eps)                            (otherwise)
+
+    State: `step`, `square_avg`, and `grad_avg` (centered), `momentum_buffer` (momentum > 0).
+    """
+
+    _checks: ClassVar[dict[str, Check]] = {
+        "lr": _non_negative,
+        "alpha": _decay_rate,
+        "eps": _positive,
+        "weight_decay": _non_negative,
+        "momentum": _fraction,
+        "centered": check_flag,
+    }
+    _state_names = ("step", "square_avg", "momentum_buffer", "grad_avg")
+
+    def __init__(
+        self,
+        params: Params,
+        lr: float = 0.01,
+        alpha: float = 0.99,
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+        momentum: float = 0.0,
+        centered: bool = False,
+    ) -> None:
+        settings = dict(
+            lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay, momentum=momentum, centered=centered
+        )
+        super().__init__(params, settings)
+
+    def _update(self, p: float, g: float, state: dict[str, float], s: dict[str, Any]) -> float:
+        lr: float = s["lr"]
+        alpha: float = s["alpha"]
+        momentum: float = s["momentum"]
+        if s["weight_decay"] != 0.0:
+            g = g + s["weight_decay"] * p
+        state["step"] = state.get("step", 0.0) + 1.0
+        v = state["square_avg"] = alpha * state.get("square_avg", 0.0) + (1.0 - alpha) * (g * g)
+        if s["centered"]:
+            g_avg = state["grad_avg"] = alpha * state.get("grad_avg", 0.0) + (1.0 - alpha) * g
+            v = max(v - g_avg * g_avg, 0.0)  # >= 0 exactly (Jensen); max only absorbs rounding
+        eps: float = s["eps"]
+        avg = math.sqrt(v) + eps
+        if momentum > 0.0:
+            b = state["momentum_buffer"] = momentum * state.get("momentum_buffer", 0.0) + g / avg
+            return p - lr * b
+        return p - lr * (g / avg)
+
+
+class Adam(Optimizer):
+    """Adam, PyTorch's `torch.optim.Adam`. Per parameter, state starting at 0, t counting steps::
+
+        g ← g + weight_decay·p                              (L2 penalty: AdamW decouples it)
+        m ← β1·m + (1 − β1)·g                               (exp_avg)
+        v ← β2·v + (1 − β2)·g²                              (exp_avg_sq)
+        v̂max ← max(v̂max, v), used for v below             (if amsgrad; max_exp_avg_sq)
+        p ← p − lr/(1 − β1ᵗ) · m / (√v / √(1 − β2ᵗ) + eps)   (bias corrections)
+
+    State: `step`, `exp_avg`, `exp_avg_sq`, and `max_exp_avg_sq` (amsgrad).
+    """
+
+    _checks: ClassVar[dict[str, Check]] = {
+        "lr": _non_negative,
+        "betas": _betas,
+        "eps": _positive,
+        "weight_decay": _non_negative,
+        "amsgrad": check_flag,
+    }
+    _state_names = ("step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq")
+    _decoupled = False
+
+    def __init__(
+        self,
+        params: Params,
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+        amsgrad: bool = False,
+    ) -> None:
+        super().__init__(
+            params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad)
+        )
+
+    def _update(self, p: float, g: float, state: dict[str, float], s: dict[str, Any]) -> float:
+        lr: float = s["lr"]
+        decay: float = s["weight_decay"]
+        betas: tuple[float, float] = s["betas"]
+        beta1, beta2 = betas
+        if decay != 0.0:
+            if self._decoupled:
+                p = p * (1.0 - lr * decay)
+            else:
+                g = g + decay * p
+        t = state["step"] = state.get("step", 0.0) + 1.0
+        m = state["exp_avg"] = beta1 * state.get("exp_avg", 0.0) + (1.0 - beta1) * g
+        v = state["exp_avg_sq"] = beta2 * state.get("exp_avg_sq", 0.0) + (1.0 - beta2) * (g * g)
+        if s["amsgrad"]:
+            v = state["max_exp_avg_sq"] = max(state.get("max_exp_avg_sq", 0.0), v)
+        step_size: float = lr / (1.0 - beta1**t)
+        eps: float = s["eps"]
+        denom = math.sqrt(v) / math.sqrt(1.0 - beta2**t) + eps
+        return p - step_size * (m / denom)
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay, PyTorch's `torch.optim.AdamW` (Loshchilov & Hutter)::
+
+        p ← p·(1 − lr·weight_decay), then Adam's update with the plain gradient g
+
+    so the decay is not divided by √v as Adam's L2 penalty is. Default weight_decay=1e-2.
+    """
+
+    _decoupled = True
+
+    def __init__(
+        self,
+        params: Params,
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 1e-2,
+        amsgrad: bool = False,
+    ) -> None:
+        super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad)
+
+
+def _groups(params: object) -> list[dict[str, Any]]:
+    """`params` (Values, or dicts each with "params") as a non-empty list of groups."""
+    if isinstance(params, Value):
+        raise TypeError(f"params must be a list of Values, got one Value: wrap it in a list, [{params!r}]")
+    if callable(getattr(params, "parameters", None)):
+        raise TypeError(
+            f"params must be a list of Values, got a {type(params).__name__}: pass model.parameters()"
+        )
+    if isinstance(params, (str, bytes, set, frozenset, Mapping)) or not isinstance(params, Iterable):
+        raise TypeError(
+            f"params must be a list of Values (an ordered iterable: state_dict() numbers them), "
+            f"got {type(params).__name__}: {params!r}"
+        )
+    items = list(params)
+    if not items:
+        raise ValueError("optimizer got an empty parameter list")
+    if all(isinstance(item, Mapping) for item in items):
+        return [dict(item) for item in items]
+    for p in items:
+        if not isinstance(p, Value):
+            raise TypeError(f"parameters must be Values, got {type(p).__name__}: {p!r}")
+    return [{"params": items}]
+
+
+def _finite(opt: Optimizer, p: Value, what: str, x: float) -> float:
+    # float arithmetic overflows to inf silently: a diverging run must say so instead
+    if not math.isfinite(x):
+        index = next(i for i, q in enumerate(opt.params) if q is p)
+        raise NonFiniteError(
+            f"{type(opt).__name__}.step(): parameter {index} ({p!r}): {what} would be {x!r}: training "
+            "diverged (learning rate too large?); no parameter was changed"
+        )
+    return x
+
+
+def _jsonable(settings: dict[str, Any]) -> dict[str, Any]:
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in settings.items()}
+
+
+def _count(x: object) -> object:
+    return len(x) if isinstance(x, list) else repr(x)
+
+
+def _items(x: object) -> list[tuple[object, object]]:
+    if not isinstance(x, Mapping):
+        raise ValueError(f"state_dict['state'] must be a dict of parameter index to state, got {x!r}")
+    return list(x.items())
+
+
+def _index(key: object, known: Mapping[int, Value]) -> int:
+    """A saved parameter index: an int, or its decimal string after a JSON round trip."""
+    if isinstance(key, str) and key.isdecimal() and key.isascii():
+        key = int(key)
+    i = check_int(key, "a parameter index of state_dict['state']", min_value=0)
+    if i not in known:
+        raise ValueError(f"state_dict['state'] has parameter index {i}, which no param group lists")
+    return i
+
+
+def _state(x: object, key: object, names: tuple[str, ...]) -> dict[str, float]:
+    if not isinstance(x, Mapping) or not x.keys() <= set(names):
+        raise ValueError(f"the state of parameter {key!r} must be a dict with keys among {names}, got {x!r}")
+    return {name: check_number(v, f"{name} of parameter {key!r}") for name, v in x.items()}
