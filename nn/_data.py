@@ -8,5 +8,6 @@ __all__ = ["set_data"]
 
 
 def set_data(p: Value, x: float) -> None:
-    """Give the leaf `p` the new data `x` (already checked finite by the caller)."""
-    p.data = x
+    """Give the leaf `p` the new data `x` through `Value.set_data`, which makes every graph
+    built from the old data stale (a later `backward()` through it is a `StaleGraphError`)."""
+    p.set_data(x)
