@@ -484,7 +484,7 @@ def test_a_step_makes_graphs_built_before_it_stale() -> None:
     loss.backward()
     opt.step()
     opt.zero_grad()
-    with pytest.raises(StaleGraphError, match="rebuild|stale"):
+    with pytest.raises(StaleGraphError, match="stale"):
         loss.backward()
     ((w - 1.0) ** 2).backward()  # a graph built after the step is fine
     assert w.grad == pytest.approx(2.0 * (2.6 - 1.0), rel=1e-15)
