@@ -192,7 +192,8 @@ def _snapshot(x: Any) -> tuple[Any, ...]:
             if hasattr(x, "__dict__")
             else ()
         )
-        return ("model", id(x), len(params), tuple(map(id, params)), attrs)
+        # the list itself: == compares Values by identity, in one C loop
+        return ("model", id(x), len(params), list(params), attrs)
     if hasattr(x, "__dict__") and not isinstance(x, Value):
         attrs = tuple(sorted((k, v) for k, v in vars(x).items() if is_number(v) or isinstance(v, str)))
         return ("object", id(x), attrs)
