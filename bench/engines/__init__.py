@@ -41,7 +41,7 @@ ENGINES = {
         # no graph: plain floats with hand-derived gradients, the scalar engines' floor
         Engine("floor", "floor", "bench.engines.floor", graph=False),
         # whole batches at once (moons step, digits epoch)
-        # the compiled tape goes here: Engine("tape", "chainrule tape", "bench.engines.tape", graph=False)
+        Engine("tape", "chainrule tape", "bench.engines.tape", graph=False),
         Engine("torch-batched", "torch batched", "bench.engines.torch_batched", graph=False, needs="torch"),
         Engine("numpy", "numpy by hand", "bench.engines.numpy_", graph=False, needs="numpy"),
     )
