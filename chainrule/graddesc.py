@@ -16,7 +16,9 @@ started at a = b = 1, and each point in turn is one update (batch size 1) on the
     adam      m and v as above;    p ← p − lr·m/√v  (the new m and v, no ε, no bias correction)
                                                                      lr 1, β1 = β2 = 0.9, m 0, v 10000
 
-`DIFFERENCES` says why PyTorch's optimizers give other numbers than the sheet's formulas.
+`rules="library"` runs `nn.optim`'s SGD, SGD with momentum, RMSprop and Adam instead, with
+PyTorch's formulas and the sheet's β (`LIBRARY_SETTINGS`); `DIFFERENCES` says why their
+numbers differ from the sheet's.
 """
 
 from __future__ import annotations
@@ -28,10 +30,13 @@ from dataclasses import dataclass
 from autograd import Value
 from autograd.errors import NonFiniteError
 from autograd.validation import check_choice, check_int, check_number
+from nn.optim import SGD, Adam, Optimizer, RMSprop
 
 __all__ = [
     "BETA",
     "DIFFERENCES",
+    "LIBRARY_LEARNING_RATES",
+    "LIBRARY_SETTINGS",
     "OPTIMIZERS",
     "RULES",
     "SHEET_LEARNING_RATES",
@@ -46,6 +51,7 @@ __all__ = [
     "X",
     "Y",
     "default_lr",
+    "library_optimizer",
     "train",
 ]
 
@@ -62,16 +68,31 @@ START = (1.0, 1.0)
 """The sheet's starting (a, b)."""
 
 OPTIMIZERS = ("basic", "momentum", "rmsprop", "adam")
-RULES = ("sheet",)
+RULES = ("sheet", "library")
 BETA = 0.9
 """The sheet's β for every average (momentum's m, RMSProp's and Adam's m and v)."""
 SHEET_V0 = 10000.0
 """Where the sheet starts RMSProp's and Adam's v."""
 SHEET_LEARNING_RATES = {"basic": 1e-4, "momentum": 1e-4, "rmsprop": 0.02, "adam": 1.0}
+LIBRARY_LEARNING_RATES = {"basic": 1e-4, "momentum": 1e-5, "rmsprop": 0.02, "adam": 0.5}
+"""Defaults for `rules="library"`: the sheet's rates, except momentum's (without dampening its
+steps are 10× the sheet's) and Adam's (with bias correction, lr 1 keeps overshooting in a)."""
+LIBRARY_SETTINGS = {
+    "basic": "SGD(lr)",
+    "momentum": "SGD(lr, momentum=0.9)",
+    "rmsprop": "RMSprop(lr, alpha=0.9)",
+    "adam": "Adam(lr, betas=(0.9, 0.9))",
+}
+"""What `rules="library"` runs for each optimizer (PyTorch's defaults otherwise: eps=1e-8)."""
 
 DIFFERENCES = (
-    ("momentum", "dampening", "m ← β·m + (1 − β)·g", "buf ← β·buf + g (dampening 0): 1/(1 − β) = 10× larger"),
-    ("momentum", "first step", "m = (1 − β)·g from m = 0", "buf = g: the first gradient taken whole"),
+    (
+        "momentum",
+        "dampening",
+        "m ← β·m + (1 − β)·g",
+        "buf ← β·buf + g = m/(1 − β): lr·(1 − β) takes the sheet's steps",
+    ),
+    ("momentum", "first step", "m = (1 − β)·g from m = 0", "buf = g, whole, even with dampening = β"),
     ("rmsprop", "which v", "divides by √v of the previous row", "updates v first, divides by the new v"),
     ("rmsprop", "ε", "none: √v alone", "√v + ε, ε = 1e-8 outside the root"),
     ("rmsprop", "v's start", "10000", "0: the first steps are lr/√(1 − α) ≈ 3.2·lr"),
@@ -219,10 +240,10 @@ SHEET_RULES: dict[str, type[SheetBasic]] = {
 
 
 def default_lr(optimizer: str, rules: str = "sheet") -> float:
-    """The learning rate `train` uses when given none: the sheet's."""
+    """The learning rate `train` uses when given none: the sheet's, or `LIBRARY_LEARNING_RATES`."""
     check_choice(optimizer, "optimizer", OPTIMIZERS)
     check_choice(rules, "rules", RULES)
-    return SHEET_LEARNING_RATES[optimizer]
+    return (SHEET_LEARNING_RATES if rules == "sheet" else LIBRARY_LEARNING_RATES)[optimizer]
 
 
 def train(optimizer: str, *, rules: str = "sheet", epochs: int = 5, lr: float | None = None) -> Run:
@@ -233,7 +254,9 @@ def train(optimizer: str, *, rules: str = "sheet", epochs: int = 5, lr: float | 
     epochs = check_int(epochs, "epochs", min_value=1)
     lr = default_lr(optimizer, rules) if lr is None else check_number(lr, "lr", min_value=0.0)
     a, b = Value(START[0], label="a"), Value(START[1], label="b")
-    stepper = SHEET_RULES[optimizer]([a, b], lr)
+    stepper = (
+        SHEET_RULES[optimizer]([a, b], lr) if rules == "sheet" else library_optimizer(optimizer, [a, b], lr)
+    )
     updates = []
     for epoch in range(1, epochs + 1):
         for step, (x, y) in enumerate(zip(X, Y, strict=True), start=1):
@@ -248,6 +271,18 @@ def train(optimizer: str, *, rules: str = "sheet", epochs: int = 5, lr: float | 
     return Run(optimizer, rules, lr, tuple(updates))
 
 
+def library_optimizer(optimizer: str, params: Sequence[Value], lr: float) -> Optimizer:
+    """The `nn.optim` optimizer `rules="library"` runs for `optimizer` (`LIBRARY_SETTINGS`)."""
+    check_choice(optimizer, "optimizer", OPTIMIZERS)
+    if optimizer == "basic":
+        return SGD(params, lr=lr)
+    if optimizer == "momentum":
+        return SGD(params, lr=lr, momentum=BETA)
+    if optimizer == "rmsprop":
+        return RMSprop(params, lr=lr, alpha=BETA)
+    return Adam(params, lr=lr, betas=(BETA, BETA))
+
+
 def _assign(rule: SheetBasic, news: list[float]) -> None:
     """Write the new values, all or none: float arithmetic overflows to inf silently."""
     for p, new in zip(rule.params, news, strict=True):
@@ -257,4 +292,4 @@ def _assign(rule: SheetBasic, news: list[float]) -> None:
                 f"training diverged (lr={rule.lr!r} too large?)"
             )
     for p, new in zip(rule.params, news, strict=True):
-        p.data = new
+        p.set_data(new)

@@ -11,7 +11,7 @@ import math
 from collections.abc import Sequence
 from typing import IO, TYPE_CHECKING
 
-from chainrule.graddesc import DIFFERENCES, START, TARGET, Run, X, Y
+from chainrule.graddesc import DIFFERENCES, LIBRARY_SETTINGS, START, TARGET, Run, X, Y
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -31,20 +31,31 @@ MAX_EPOCH_COLUMNS = 8
 
 
 def format_table(runs: Sequence[Run]) -> str:
-    """One aligned row per optimizer: its learning rate, √(summed squared error) of each
-    epoch's updates, and (a, b) after the last update."""
+    """One aligned row per optimizer: (for library rules, the `nn.optim` call) its learning
+    rate, √(summed squared error) of each epoch's updates, and (a, b) after the last update."""
     epochs = runs[0].epochs
     shown = _shown_epochs(epochs)
-    header = ["optimizer", "lr", *(f"epoch {e}" if e else "…" for e in shown), "a", "b"]
+    library = runs[0].rules == "library"
+    header = [
+        "optimizer",
+        *(["nn.optim"] * library),
+        "lr",
+        *(f"epoch {e}" if e else "…" for e in shown),
+        "a",
+        "b",
+    ]
     rows = [header]
     for run in runs:
         errors = run.epoch_errors()
         a, b = run.final
         cells = [_number(errors[e - 1]) if e else "…" for e in shown]
-        rows.append([run.optimizer, repr(run.lr), *cells, _number(a), _number(b)])
+        settings = [LIBRARY_SETTINGS[run.optimizer]] * library
+        rows.append([run.optimizer, *settings, repr(run.lr), *cells, _number(a), _number(b)])
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     lines = [
-        "  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths)))
+        "  ".join(
+            cell.ljust(w) if i <= library else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths))
+        )
         for row in rows
     ]
     lines.insert(1, "  ".join("-" * w for w in widths))
@@ -72,9 +83,9 @@ def write_csv(runs: Sequence[Run], file: IO[str]) -> None:
         writer.writerows(update.row() for update in run.updates)
 
 
-def write_plot(runs: Sequence[Run], file: IO[bytes]) -> None:
-    """A PNG of `graddesc_figure(runs)`."""
-    graddesc_figure(runs).savefig(file, format="png", dpi=100)
+def write_plot(runs: Sequence[Run], file: IO[bytes], format: str = "png") -> None:  # noqa: A002 - matplotlib's name
+    """`graddesc_figure(runs)` in `format`, one of matplotlib's (a PNG: 1200 × 480 pixels)."""
+    graddesc_figure(runs).savefig(file, format=format, dpi=100)
 
 
 def graddesc_figure(runs: Sequence[Run]) -> Figure:

@@ -23,6 +23,16 @@ rmsprop      0.02  154.816  88.2054  85.0983  84.0339  83.0476  2.41982   2.7361
 adam          1.0  209.252  116.127  151.396  120.326  212.772  1.40002  24.7985
 """
 
+LIBRARY_TABLE = """\
+rules: library; each epoch: √Σ(a·x + b − y)² over its 29 updates; a, b after epoch 5 (the line: a = 2, b = 30)
+optimizer  nn.optim                        lr  epoch 1  epoch 2  epoch 3  epoch 4  epoch 5        a        b
+---------  --------------------------  ------  -------  -------  -------  -------  -------  -------  -------
+basic      SGD(lr)                     0.0001  150.755  105.663  105.456  105.248  105.042  2.60828  1.29822
+momentum   SGD(lr, momentum=0.9)        1e-05  199.135  98.6496  91.4794  90.7457  90.5492  2.33875  1.25351
+rmsprop    RMSprop(lr, alpha=0.9)        0.02  327.794  221.266  134.004  85.5882  80.9475  2.45024  3.32039
+adam       Adam(lr, betas=(0.9, 0.9))     0.5   160.73  73.0077  70.1871   61.561  64.7237  2.57144  24.7762
+"""
+
 
 def test_the_sheet_rules_table(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["graddesc", "--rules", "sheet", "--epochs", "5"]) == 0
@@ -31,6 +41,14 @@ def test_the_sheet_rules_table(capsys: pytest.CaptureFixture[str]) -> None:
     # the numbers are the lesson's
     adam = train("adam")
     assert f"{adam.epoch_errors()[4]:.6g}" == "212.772" and f"{adam.final[1]:.6g}" == "24.7985"
+
+
+def test_the_library_rules_table(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["graddesc", "--rules", "library"]) == 0
+    out, err = capsys.readouterr()
+    assert (out, err) == (LIBRARY_TABLE, "")
+    adam = train("adam", rules="library")
+    assert f"{adam.final[1]:.6g}" == "24.7762"
 
 
 @pytest.mark.parametrize(("optimizers", "epochs"), [(OPTIMIZERS, 2), (("rmsprop", "basic"), 3)])
@@ -63,6 +81,13 @@ def test_plot_is_a_png(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
         assert image.size == (1200, 480)
         colours = image.convert("RGB").getcolors(maxcolors=100_000)
     assert colours is not None and len(colours) > 20
+
+
+def test_plot_format_from_the_suffix(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "graddesc.svg"
+    assert main(["graddesc", "--optimizer", "momentum", "--epochs", "1", "--plot", str(path)]) == 0
+    assert capsys.readouterr().out.endswith(f"wrote {path}\n")
+    assert path.read_text().lstrip().startswith("<?xml") and "<svg" in path.read_text()
 
 
 def test_the_figure_draws_each_path_and_its_errors() -> None:
@@ -100,13 +125,14 @@ def test_many_epochs_show_the_first_and_last_four(capsys: pytest.CaptureFixture[
     [
         (["--optimizer", "sgd"], "--optimizer: 'sgd' is not one of basic, momentum, rmsprop, adam"),
         (["--optimizer", "adam", "adam"], "--optimizer: 'adam' is given more than once"),
-        (["--rules", "torch"], "--rules: 'torch' is not one of sheet"),
+        (["--rules", "torch"], "--rules: 'torch' is not one of sheet, library"),
         (["--epochs", "0"], "--epochs: must be >= 1, got '0'"),
         (["--epochs", "two"], "--epochs: 'two' is not a whole number"),
         (["--lr", "fast"], "--lr: 'fast' is not a number"),
         (["--lr", "-1"], "--lr: learning rates must be >= 0, got '-1'"),
         (["--lr", "1", "2"], "--lr: give one learning rate, or one per optimizer (4), got 2"),
-        (["--optimizer", "basic", "--lr", "1"], "overflow"),
+        (["--optimizer", "basic", "--lr", "1"], "with --lr 1: "),
+        (["--plot", "paths.xyz"], "--plot: cannot tell the format of 'paths.xyz'"),
     ],
 )
 def test_bad_arguments_end_with_one_line(

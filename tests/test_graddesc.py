@@ -4,8 +4,10 @@ import math
 
 import pytest
 
+from autograd import Value
 from autograd.errors import NonFiniteError
 from chainrule.graddesc import OPTIMIZERS, Run, SheetMomentum, train
+from nn.optim import SGD, Adam, RMSprop
 
 # the sheet's data, typed in again: 29 points on y = 2x + 30
 SHEET_X = [14, 86, 28, 51, 28, 29, 72, 62, 84, 15, 42, 62, 47, 35, 9, 38, 44, 99, 13, 21, 28, 20, 8, 64, 99]
@@ -120,8 +122,6 @@ def test_a_learning_rate_too_large_is_an_error_not_inf() -> None:
 
 
 def test_a_diverging_update_changes_nothing() -> None:
-    from autograd import Value
-
     a, b = Value(1.0, label="a"), Value(1.0, label="b")
     a.grad, b.grad = 1.0, 1e308
     rule = SheetMomentum([a, b], lr=-1e308)
@@ -134,7 +134,7 @@ def test_a_diverging_update_changes_nothing() -> None:
     ("kwargs", "error", "message"),
     [
         ({"optimizer": "sgd"}, ValueError, "optimizer must be one of"),
-        ({"optimizer": "basic", "rules": "torch"}, ValueError, "rules must be one of"),
+        ({"optimizer": "basic", "rules": "torch"}, ValueError, "rules must be one of 'sheet', 'library'"),
         ({"optimizer": "basic", "epochs": 0}, ValueError, "epochs must satisfy 1 <= epochs"),
         ({"optimizer": "basic", "epochs": 2.0}, TypeError, "epochs must be an int"),
         ({"optimizer": "basic", "lr": -1.0}, ValueError, "lr must satisfy"),
@@ -144,3 +144,123 @@ def test_a_diverging_update_changes_nothing() -> None:
 def test_bad_arguments(kwargs, error, message) -> None:
     with pytest.raises(error, match=message):
         train(**kwargs)
+
+
+def pytorch_rows(rule: str, epochs: int, lr: float) -> list[Row]:
+    """PyTorch's documented updates (torch.optim) in plain floats, with the lesson's settings:
+    SGD, SGD(momentum=0.9), RMSprop(alpha=0.9), Adam(betas=(0.9, 0.9)); eps = 1e-8."""
+    beta, eps = 0.9, 1e-8
+    params = [1.0, 1.0]
+    buf: list[float | None] = [None, None]
+    m, v = [0.0, 0.0], [0.0, 0.0]
+    t = 0
+    rows = []
+    for _ in range(epochs):
+        for x in SHEET_X:
+            r = params[0] * x + params[1] - (2 * x + 30)
+            g = [2 * r * x, 2 * r]
+            t += 1
+            new = []
+            for i, (p, gi) in enumerate(zip(params, g, strict=True)):
+                if rule == "basic":
+                    new.append(p - lr * gi)
+                elif rule == "momentum":  # the first step takes the gradient whole, no dampening
+                    b = buf[i]
+                    buf[i] = gi if b is None else beta * b + gi
+                    new.append(p - lr * buf[i])  # type: ignore[operator]
+                elif rule == "rmsprop":  # v first, then divide by √v + eps
+                    v[i] = beta * v[i] + (1 - beta) * gi * gi
+                    new.append(p - lr * gi / (math.sqrt(v[i]) + eps))
+                else:  # adam, bias-corrected
+                    m[i] = beta * m[i] + (1 - beta) * gi
+                    v[i] = beta * v[i] + (1 - beta) * gi * gi
+                    m_hat, v_hat = m[i] / (1 - beta**t), v[i] / (1 - beta**t)
+                    new.append(p - lr * m_hat / (math.sqrt(v_hat) + eps))
+            rows.append((params[0], params[1], g[0], g[1], new[0], new[1], r * r))
+            params = new
+    return rows
+
+
+LIBRARY_LR = {"basic": 1e-4, "momentum": 1e-5, "rmsprop": 0.02, "adam": 0.5}
+
+
+@pytest.mark.parametrize("rule", OPTIMIZERS)
+def test_library_rules_follow_pytorchs_formulas(rule: str) -> None:
+    run = train(rule, rules="library", epochs=5)
+    assert run.lr == LIBRARY_LR[rule]
+    for got, want in zip(lesson_rows(run), pytorch_rows(rule, 5, LIBRARY_LR[rule]), strict=True):
+        assert got == pytest.approx(want, rel=1e-12, abs=0.0)
+
+
+@pytest.mark.parametrize(
+    ("rule", "make"),
+    [
+        ("basic", lambda ps: SGD(ps, lr=3e-5)),
+        ("momentum", lambda ps: SGD(ps, lr=3e-5, momentum=0.9)),
+        ("rmsprop", lambda ps: RMSprop(ps, lr=3e-5, alpha=0.9)),
+        ("adam", lambda ps: Adam(ps, lr=3e-5, betas=(0.9, 0.9))),
+    ],
+)
+def test_library_rules_are_nn_optim_stepped_by_hand(rule: str, make) -> None:
+    run = train(rule, rules="library", epochs=2, lr=3e-5)
+    assert [(u.new_a, u.new_b) for u in run.updates] == train_by_hand(make, {}, 2)
+
+
+def test_the_library_and_the_sheet_differ_where_the_table_says() -> None:
+    sheet = {name: lesson_rows(train(name, epochs=2)) for name in OPTIMIZERS}
+    library = {name: lesson_rows(train(name, rules="library", epochs=2)) for name in OPTIMIZERS}
+    # plain SGD is one formula in both
+    assert library["basic"] == sheet["basic"]
+    # no dampening: PyTorch's buffer is the sheet's m / (1 − β), so lr·(1 − β) = 1e-5 takes the same steps
+    for got, want in zip(library["momentum"], sheet["momentum"], strict=True):
+        assert got == pytest.approx(want, rel=1e-12)
+    # dampening = β: the first step (the whole gradient) makes the difference
+    dampened = train_by_hand(lambda ps: SGD(ps, lr=1e-4, momentum=0.9, dampening=0.9), {}, 1)
+    assert dampened[0][0] - 1.0 == pytest.approx(10 * (sheet["momentum"][0][4] - 1.0), rel=1e-12)
+    zero_start = train_by_hand(
+        lambda ps: SGD(ps, lr=1e-4, momentum=0.9, dampening=0.9), {"momentum_buffer": 0.0}, 2
+    )
+    assert zero_start == [row[4:6] for row in sheet["momentum"]]  # to the last bit
+    # RMSprop and Adam differ from the first step on
+    for name in ("rmsprop", "adam"):
+        assert library[name][0][4] != pytest.approx(sheet[name][0][4], rel=1e-3)
+    # Adam's bias correction: the first step is lr·sign(g) (up to eps)
+    assert library["adam"][0][4:6] == pytest.approx((1.5, 1.5), rel=1e-9)
+
+
+def train_by_hand(make, state: dict[str, float], epochs: int) -> list[tuple[float, float]]:
+    """(a, b) after each update of an nn.optim optimizer, its state preset for both parameters."""
+    a, b = Value(1.0), Value(1.0)
+    optimizer = make([a, b])
+    for p in (a, b):
+        optimizer.state[p].update(state)
+    path = []
+    for _ in range(epochs):
+        for x in SHEET_X:
+            optimizer.zero_grad()
+            ((a * x + b - (2 * x + 30)) ** 2).backward()
+            optimizer.step()
+            path.append((a.data, b.data))
+    return path
+
+
+@pytest.mark.parametrize("rule", OPTIMIZERS)
+def test_against_torch_optim_when_installed(rule: str) -> None:
+    torch = pytest.importorskip("torch")
+    lr = LIBRARY_LR[rule]
+    params = torch.tensor([1.0, 1.0], dtype=torch.float64, requires_grad=True)
+    if rule in ("basic", "momentum"):
+        optimizer = torch.optim.SGD([params], lr=lr, momentum=0.9 if rule == "momentum" else 0.0)
+    elif rule == "rmsprop":
+        optimizer = torch.optim.RMSprop([params], lr=lr, alpha=0.9)
+    else:
+        optimizer = torch.optim.Adam([params], lr=lr, betas=(0.9, 0.9))
+    path = []
+    for _ in range(2):
+        for x in SHEET_X:
+            optimizer.zero_grad()
+            ((params[0] * x + params[1] - (2 * x + 30)) ** 2).backward()
+            optimizer.step()
+            path.append(tuple(params.tolist()))
+    run = train(rule, rules="library", epochs=2)
+    assert [(u.new_a, u.new_b) for u in run.updates] == pytest.approx(path, rel=1e-12)

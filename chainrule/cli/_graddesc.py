@@ -5,12 +5,20 @@ from __future__ import annotations
 
 import argparse
 import io
-from pathlib import Path
+import os
 from typing import Any
 
-from chainrule.cli._common import CLIError, check_writable, numbers_that_fit, parse_number, write_output
-from chainrule.graddesc import OPTIMIZERS, RULES, Run, default_lr, train
+from chainrule.cli._common import (
+    CLIError,
+    check_outputs,
+    numbers_that_fit,
+    parse_count,
+    parse_number,
+    write_output,
+)
+from chainrule.graddesc import OPTIMIZERS, RULES, default_lr, train
 from chainrule.graddesc_report import format_table, write_csv, write_plot
+from chainrule.report import plot_formats
 
 
 def add_parser(subcommands: Any) -> None:
@@ -32,19 +40,24 @@ def add_parser(subcommands: Any) -> None:
     parser.add_argument(
         "--rules",
         default="sheet",
-        help="sheet: the spreadsheet's update formulas (the default)",
+        help="sheet: the spreadsheet's update formulas (default); library: nn.optim's (PyTorch's formulas)",
     )
-    parser.add_argument("--epochs", default="5", help="passes over the 29 points (default: %(default)s)")
+    parser.add_argument(
+        "--epochs", default="5", help="passes over the 29 points, a whole number >= 1 (default: %(default)s)"
+    )
     parser.add_argument(
         "--lr",
         nargs="+",
         metavar="LR",
         help="one learning rate for every optimizer, or one per optimizer "
-        "(default: the sheet's 1e-4, 1e-4, 0.02, 1)",
+        "(default: the sheet's 1e-4, 1e-4, 0.02, 1; with --rules library 1e-4, 1e-5, 0.02, 0.5)",
     )
-    parser.add_argument("--csv", metavar="PATH", type=Path, help="write one row per update here")
+    parser.add_argument("--csv", metavar="PATH", help="write one row per update here")
     parser.add_argument(
-        "--plot", metavar="PATH", type=Path, help="write a PNG of the (a, b) paths and the errors here"
+        "--plot",
+        metavar="PATH",
+        help="write the (a, b) paths and the error per epoch here, in the format its suffix names "
+        "(.png, .svg, .pdf, ...; PNG without a suffix)",
     )
     parser.set_defaults(run=run)
 
@@ -53,29 +66,36 @@ def run(args: argparse.Namespace) -> int:
     optimizers = _optimizers(args.optimizer)
     if args.rules not in RULES:
         raise CLIError(f"--rules: {args.rules!r} is not one of {', '.join(RULES)}")
-    epochs = _epochs(args.epochs)
+    epochs = parse_count(args.epochs, "--epochs", min_value=1)
     rates = _learning_rates(args.lr, optimizers, args.rules)
-    for path, option in ((args.csv, "--csv"), (args.plot, "--plot")):
-        if path is not None:
-            check_writable(path, option)
-    with numbers_that_fit():
+    check_outputs((args.csv, "--csv"), (args.plot, "--plot"))
+    plot_format = _plot_format(args.plot) if args.plot is not None else ""
+    with numbers_that_fit(args, ("--lr", "--rules")):
         runs = [train(name, rules=args.rules, epochs=epochs, lr=lr) for name, lr in zip(optimizers, rates)]
+    if args.csv is not None:
+        text = io.StringIO()
+        write_csv(runs, text)
+        write_output(args.csv, text.getvalue().encode(), "--csv")
+    if args.plot is not None:
+        picture = io.BytesIO()
+        write_plot(runs, picture, format=plot_format)
+        write_output(args.plot, picture.getvalue(), "--plot")
     print(format_table(runs))
-    _write_files(runs, args.csv, args.plot)
+    for path in (args.csv, args.plot):
+        if path is not None:
+            print(f"wrote {path}")
     return 0
 
 
-def _write_files(runs: list[Run], csv_path: Path | None, plot_path: Path | None) -> None:
-    if csv_path is not None:
-        text = io.StringIO()
-        write_csv(runs, text)
-        write_output(csv_path, text.getvalue().encode(), "--csv")
-        print(f"wrote {csv_path}")
-    if plot_path is not None:
-        png = io.BytesIO()
-        write_plot(runs, png)
-        write_output(plot_path, png.getvalue(), "--plot")
-        print(f"wrote {plot_path}")
+def _plot_format(path: str) -> str:
+    """The format `path`'s suffix names (png without one); a CLIError for one matplotlib lacks."""
+    suffix = os.path.splitext(path)[1].lower().lstrip(".")
+    if not suffix:
+        return "png"
+    formats = plot_formats()
+    if suffix not in formats:
+        raise CLIError(f"--plot: cannot tell the format of {path!r}: use a suffix {', '.join(formats)}")
+    return suffix
 
 
 def _optimizers(names: list[str]) -> list[str]:
@@ -85,16 +105,6 @@ def _optimizers(names: list[str]) -> list[str]:
         if names.count(name) > 1:
             raise CLIError(f"--optimizer: {name!r} is given more than once")
     return names
-
-
-def _epochs(text: str) -> int:
-    try:
-        epochs = int(text)
-    except ValueError:
-        raise CLIError(f"--epochs: {text!r} is not a whole number") from None
-    if epochs < 1:
-        raise CLIError(f"--epochs: must be >= 1, got {text!r}")
-    return epochs
 
 
 def _learning_rates(texts: list[str] | None, optimizers: list[str], rules: str) -> list[float]:
