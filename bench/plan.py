@@ -12,12 +12,13 @@ DEEP_RECURSION_LIMIT = 2_000_000
 
 @dataclass(frozen=True)
 class Column:
-    """One engine as a table column; `gc` and `recursion_limit` make variants of an engine."""
+    """One engine as a table column; `gc`, `gc_thresholds` and `recursion_limit` make variants."""
 
     key: str
     title: str
     engine: Engine
     gc: bool = True
+    gc_thresholds: tuple[int, int, int] | None = None  # for gc.set_threshold
     recursion_limit: int | None = None
 
 
@@ -32,12 +33,29 @@ MICROGRAD_GC_OFF = Column("micrograd-gc-off", "micrograd, GC off", ENGINES["micr
 MICROGRAD_DEEP = Column(
     "micrograd-deep", "micrograd, limit raised", ENGINES["micrograd"], recursion_limit=DEEP_RECURSION_LIMIT
 )
+CHAINRULE_GC_OFF = Column("chainrule-gc-off", "chainrule, GC off", ENGINES["chainrule"], gc=False)
+# Python's thresholds are (700, 10, 10): a full collection at most every 10 middle ones
+CHAINRULE_RARE_FULL_GC = Column(
+    "chainrule-gc-100", "chainrule, full GC 10× rarer", ENGINES["chainrule"], gc_thresholds=(700, 10, 100)
+)
 TORCH = _plain("torch")
 FLOOR = _plain("floor")
 TORCH_BATCHED = _plain("torch-batched")
 NUMPY = _plain("numpy")
 TAPE = _plain("tape")
-COLUMNS = (CHAINRULE, MICROGRAD, MICROGRAD_GC_OFF, MICROGRAD_DEEP, TORCH, FLOOR, TAPE, TORCH_BATCHED, NUMPY)
+COLUMNS = (
+    CHAINRULE,
+    CHAINRULE_RARE_FULL_GC,
+    CHAINRULE_GC_OFF,
+    MICROGRAD,
+    MICROGRAD_GC_OFF,
+    MICROGRAD_DEEP,
+    TORCH,
+    FLOOR,
+    TAPE,
+    TORCH_BATCHED,
+    NUMPY,
+)
 
 GRAPH_ENGINES = (CHAINRULE, MICROGRAD, TORCH)
 ALL_ENGINES = (CHAINRULE, MICROGRAD, TORCH, FLOOR)
@@ -68,6 +86,7 @@ class Job:
         return {
             "engine": column.engine.key,
             "gc": column.gc,
+            "gc_thresholds": column.gc_thresholds,
             "recursion_limit": column.recursion_limit,
             "workload": self.workload,
             **self.params,
@@ -80,7 +99,7 @@ MICROGRAD_DEEP_MAX = 100_000  # beyond, micrograd needs several GB and minutes
 MEMORY_STEPS = 200
 CAP_MB = 2_000
 DIGITS_TIMED_BATCHES = 4  # the dynamic engine's digits epoch (~40 s) is scaled from these
-DEMO_STEPS = 8
+DEMO_STEPS = 20  # with full collections 10× rarer, the first comes after about 10 steps
 
 
 def size(n: int) -> str:
@@ -98,16 +117,17 @@ DIGITS = "digits epoch"
 DEMO = "demo loop as written"
 DEMO_DROPPED = "demo loop, previous loss dropped"
 SWEEP = "seed sweep"
-MOONS_COLUMNS = (CHAINRULE, MICROGRAD, MICROGRAD_GC_OFF, TORCH, FLOOR, *BATCHED)
+MOONS_COLUMNS = (CHAINRULE, CHAINRULE_GC_OFF, MICROGRAD, MICROGRAD_GC_OFF, TORCH, FLOOR, *BATCHED)
 DIGITS_COLUMNS = (CHAINRULE, *BATCHED)
+DEMO_COLUMNS = (CHAINRULE, CHAINRULE_RARE_FULL_GC, CHAINRULE_GC_OFF, MICROGRAD)
 
 
 def full_plan() -> list[Job]:
     jobs = [
         Job(MOONS, "moons", MOONS_COLUMNS, 5, {"steps": 5}),
         Job(DIGITS, "digits", DIGITS_COLUMNS, 5, {"batches": DIGITS_TIMED_BATCHES}),
-        Job(DEMO, "demo", (CHAINRULE, MICROGRAD), 3, {"steps": DEMO_STEPS, "keep_previous": True}),
-        Job(DEMO_DROPPED, "demo", (CHAINRULE, MICROGRAD), 3, {"steps": DEMO_STEPS, "keep_previous": False}),
+        Job(DEMO, "demo", DEMO_COLUMNS, 3, {"steps": DEMO_STEPS, "keep_previous": True}),
+        Job(DEMO_DROPPED, "demo", DEMO_COLUMNS, 3, {"steps": DEMO_STEPS, "keep_previous": False}),
         Job(SWEEP, "sweep", ALL_ENGINES, 5),
     ]
     for n in CHAIN_SIZES:
@@ -165,7 +185,16 @@ class SpeedTable:
 SPEED_TABLES = (
     SpeedTable(
         "scalar engines",
-        (CHAINRULE, MICROGRAD, MICROGRAD_GC_OFF, MICROGRAD_DEEP, TORCH, FLOOR),
+        (
+            CHAINRULE,
+            CHAINRULE_RARE_FULL_GC,
+            CHAINRULE_GC_OFF,
+            MICROGRAD,
+            MICROGRAD_GC_OFF,
+            MICROGRAD_DEEP,
+            TORCH,
+            FLOOR,
+        ),
         (
             *((c, CHAINRULE) for c in (MICROGRAD, MICROGRAD_GC_OFF, MICROGRAD_DEEP, TORCH)),
             (CHAINRULE, FLOOR),

@@ -10,6 +10,8 @@ from typing import Any
 from bench.plan import (
     CAP_MB,
     COLUMNS,
+    DEMO,
+    DEMO_DROPPED,
     MIB,
     SPEED_TABLES,
     TARGETS,
@@ -23,6 +25,7 @@ from bench.plan import (
 )
 
 TIMED = ("moons", "digits", "demo", "sweep", "chain", "wide")
+DEMO_ROWS = (DEMO, DEMO_DROPPED)
 
 
 @dataclass
@@ -60,6 +63,8 @@ Table = tuple[list[str], list[list[str]]]
 def render(jobs: list[Job], m: Measurements, *, markdown: bool) -> str:
     parts = [_header(jobs, m)]
     parts += [_table(_speed(table, jobs, m), markdown) for table in SPEED_TABLES]
+    if any(row in m.runs for row in DEMO_ROWS):
+        parts.append(_table(_demo_gc(m), markdown))
     parts.append(_table(_memory(m), markdown))
     if not m.quick:
         parts.append(_table(_targets(m), markdown))
@@ -179,6 +184,21 @@ def _speed(table: SpeedTable, jobs: list[Job], m: Measurements) -> Table:
         scaling = [_ratio(m.median(large, c.key), m.median(small, c.key)) for c in columns]
         rows.append([label, *scaling, *("" for _ in ratios)])
     return headers, rows
+
+
+def _demo_gc(m: Measurements) -> Table:
+    """Per step of the demo loop: time in the cyclic GC (its share) and full collections."""
+    keys = [(c.key, c.title) for c in COLUMNS if any(c.key in m.runs.get(row, {}) for row in DEMO_ROWS)]
+
+    def cell(row: str, key: str) -> str:
+        gc_seconds, seconds = m.median(row, key, "gc_seconds"), m.median(row, key)
+        full = m.median(row, key, "full_collections")
+        if gc_seconds is None or seconds is None or full is None:
+            return "—"
+        return f"{_duration(gc_seconds)} ({gc_seconds / seconds:.0%}), {full:.2g} full"
+
+    headers = ["cyclic GC per demo step: time (share of the step), full collections"]
+    return [*headers, *(t for _, t in keys)], [[row, *(cell(row, k) for k, _ in keys)] for row in DEMO_ROWS]
 
 
 def _memory(m: Measurements) -> Table:

@@ -97,12 +97,41 @@ def time_digits(w: Any, spec: dict[str, Any]) -> dict[str, Any]:
     return {**out, "seconds": repeat_until(epoch)}
 
 
+class GcClock:
+    """Collections and seconds spent in the cyclic GC, per generation (through gc.callbacks)."""
+
+    def __init__(self) -> None:
+        self.collections = [0, 0, 0]
+        self.seconds = [0.0, 0.0, 0.0]
+        self._start = 0.0
+
+    def __repr__(self) -> str:
+        return f"GcClock(collections={self.collections}, seconds={self.seconds})"
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._start = time.perf_counter()
+        else:
+            self.collections[info["generation"]] += 1
+            self.seconds[info["generation"]] += time.perf_counter() - self._start
+
+
 def time_demo(w: Any, spec: dict[str, Any]) -> dict[str, Any]:
-    """Seconds per step of micrograd's demo loop as written (see bench/workloads.py)."""
-    points, labels = moons_data()
+    """Seconds per step of micrograd's demo loop as written (see bench/workloads.py), and
+    the share of them spent in the cyclic GC."""
+    points, labels, steps = *moons_data(), spec["steps"]
+    clock = GcClock()
+    gc.callbacks.append(clock)
     start = time.perf_counter()
-    result = w.demo(moons_weights(), points, labels, spec["steps"], spec["keep_previous"])
-    return {"seconds": (time.perf_counter() - start) / spec["steps"], "result": result}
+    result = w.demo(moons_weights(), points, labels, steps, spec["keep_previous"])
+    seconds = time.perf_counter() - start
+    gc.callbacks.remove(clock)
+    return {
+        "seconds": seconds / steps,
+        "result": result,
+        "gc_seconds": sum(clock.seconds) / steps,
+        "full_collections": clock.collections[2] / steps,
+    }
 
 
 def time_sweep(w: Any, spec: dict[str, Any]) -> dict[str, Any]:
@@ -217,6 +246,8 @@ def main(argv: list[str]) -> int:
     workloads = load(spec["engine"])
     if not spec.get("gc", True):
         gc.disable()
+    if spec.get("gc_thresholds"):
+        gc.set_threshold(*spec["gc_thresholds"])
     try:
         out = MEASUREMENTS[spec["workload"]](workloads, spec)
     except RecursionError as error:  # micrograd's recursive topological sort
