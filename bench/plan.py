@@ -200,7 +200,11 @@ SPEED_TABLES = (
             (CHAINRULE, FLOOR),
         ),
     ),
-    SpeedTable("whole batches", (CHAINRULE, *BATCHED), tuple((c, NUMPY) for c in (CHAINRULE, TORCH_BATCHED))),
+    SpeedTable(
+        "whole batches",
+        (CHAINRULE, *BATCHED),
+        ((CHAINRULE, TAPE), (TAPE, TORCH_BATCHED), (TAPE, NUMPY), (TORCH_BATCHED, NUMPY)),
+    ),
 )
 
 
