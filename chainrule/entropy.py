@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from autograd import Value
 from autograd.validation import check_int, check_number, check_sequence
+from nn import losses
 
 __all__ = [
     "CLASSES",
@@ -115,13 +116,10 @@ def binary_cross_entropy_table(pairs: Sequence[tuple[int, float]] = PAIRS) -> li
 
 
 def cross_entropy(scores: Sequence[Value], target: int) -> Value:
-    """−log softmax(scores)[target]: the index lookup, computed as log Σ e^{s_j} − s_target
-    (the largest score subtracted first)."""
+    """−log softmax(scores)[target], the index lookup: `nn.losses.cross_entropy`, which computes
+    log Σ e^{s_j − m} − (s_target − m) with m the largest score (an engine node, `maximum`)."""
     target = check_int(target, "target", min_value=0, max_value=len(scores) - 1)
-    largest = max(s.data for s in scores)
-    exps = [(s - largest).exp() for s in scores]
-    total = sum(exps[1:], start=exps[0])
-    return total.log() + largest - scores[target]
+    return losses.cross_entropy(scores, target)
 
 
 def one_hot_cross_entropy(scores: Sequence[Value], target: int) -> Value:
