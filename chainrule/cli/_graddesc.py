@@ -28,7 +28,7 @@ def add_parser(subcommands: Any) -> None:
         description="Fit y = a·x + b to the course's graddesc sheet (29 points on y = 2x + 30) "
         "with online SGD from a = b = 1, one update per point in the sheet's order; print per "
         "optimizer the root of the summed squared error of each epoch and the final a and b, "
-        "optionally write every update (CSV) and the (a, b) paths and errors (PNG).",
+        "optionally write every update (CSV) and a picture of the (a, b) paths and the errors.",
     )
     parser.add_argument(
         "--optimizer",
@@ -40,10 +40,14 @@ def add_parser(subcommands: Any) -> None:
     parser.add_argument(
         "--rules",
         default="sheet",
+        metavar="sheet|library",
         help="sheet: the spreadsheet's update formulas (default); library: nn.optim's (PyTorch's formulas)",
     )
     parser.add_argument(
-        "--epochs", default="5", help="passes over the 29 points, a whole number >= 1 (default: %(default)s)"
+        "--epochs",
+        default="5",
+        metavar="N",
+        help="passes over the 29 points, a whole number >= 1 (default: %(default)s)",
     )
     parser.add_argument(
         "--lr",
