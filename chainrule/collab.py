@@ -23,19 +23,29 @@ import numpy as np
 from autograd import Value, trace
 from autograd.validation import check_choice, check_int
 from nn.collab import EmbeddingDotBias
-from nn.data import Ratings, read_crosstab
+from nn.data import Ratings, read_crosstab, split_ratings
+from nn.embedding import Embedding
+from nn.init import Initializer, Normal, Uniform
 from nn.losses import mse_loss
-from nn.optim import Optimizer
+from nn.optim import SGD, Adam, AdamW, Optimizer
 from nn.schedule import OneCycle
 
 __all__ = [
+    "CROSSTAB",
     "ENGINES",
     "LESSON_CROSSTAB",
+    "MOVIELENS",
+    "OPTIMIZERS",
     "SOLVER_RMSE",
     "EpochRecord",
+    "Fit",
+    "FitSettings",
     "lesson_ratings",
+    "make_optimizer",
+    "predictions",
     "rmse",
     "solver_model",
+    "start_fit",
     "steps_per_epoch",
     "train_epochs",
 ]
@@ -76,19 +86,114 @@ def solver_model(sheet: str = "dotprod") -> EmbeddingDotBias:
             is_user = row["kind"] == "user"
             factors = (model.user_factors if is_user else model.item_factors).weight[index]
             for k, w in enumerate(factors):
-                w.data = float(row[f"f{k + 1}"])
+                w.set_data(float(row[f"f{k + 1}"]))
             biases = model.user_bias if is_user else model.item_bias
             if biases is not None:
-                biases.weight[index][0].data = float(row["bias"])
+                biases.weight[index][0].set_data(float(row["bias"]))
     return model
 
 
 def rmse(model: EmbeddingDotBias, ratings: Ratings) -> float:
-    """Root mean squared error of the model's predictions over `ratings`, in plain floats."""
+    """Root mean squared error of the model's predictions over `ratings` (numpy over the
+    weights' `.data`, no graph); nan when there are no ratings."""
     if not len(ratings):
         return math.nan
-    errors = (model.predict(u, i) - r for u, i, r in zip(ratings.users, ratings.items, ratings.ratings))
-    return math.sqrt(math.fsum(e * e for e in errors) / len(ratings))
+    errors = predictions(model, ratings.users, ratings.items) - np.array(ratings.ratings)
+    return math.sqrt(float(np.mean(errors * errors)))
+
+
+def predictions(model: EmbeddingDotBias, users: Sequence[int], items: Sequence[int]) -> np.ndarray:
+    """The model's predicted ratings for (users[k], items[k]) pairs, as `model.predict` gives
+    them one by one (to rounding), all at once with numpy."""
+    user_rows, item_rows = np.asarray(users, dtype=np.intp), np.asarray(items, dtype=np.intp)
+    u = _table(model.user_factors)[user_rows]
+    x = np.einsum("ij,ij->i", u, _table(model.item_factors)[item_rows])
+    if model.user_bias is not None and model.item_bias is not None:
+        x = x + _table(model.user_bias)[user_rows, 0] + _table(model.item_bias)[item_rows, 0]
+    if model.y_range is not None:
+        lo, hi = model.y_range
+        x = lo + (hi - lo) / (1.0 + np.exp(-np.clip(x, -700.0, 700.0)))
+    return np.asarray(x, dtype=np.float64)
+
+
+def _table(embedding: Embedding) -> np.ndarray:
+    return np.array([[w.data for w in row] for row in embedding.weight])
+
+
+_SHEETS_RAND = Uniform(0.0, 1.0)
+
+
+@dataclass(frozen=True)
+class FitSettings:
+    """Everything a fit needs besides the ratings. The defaults fit the lesson's crosstab as the
+    sheet's Solver does: 5 factors and biases, all 206 ratings, full batches; `MOVIELENS` holds
+    the settings for the MovieLens files."""
+
+    factors: int = 5
+    bias: bool = True
+    y_range: tuple[float, float] | None = None
+    init: Initializer = _SHEETS_RAND  # uniform on [0, 1), as the sheet's RAND(); fastai: Normal(0.01)
+    optimizer: str = "adam"
+    lr: float = 0.2
+    weight_decay: float = 0.0
+    epochs: int = 600
+    batch_size: int | None = None  # None: every step sees all the training ratings
+    one_cycle: bool = False  # lr is then the cycle's peak (fastai's fit_one_cycle)
+    valid_pct: float = 0.0
+    seed: int = 0
+
+
+CROSSTAB = FitSettings()
+MOVIELENS = FitSettings(
+    factors=10,
+    y_range=(0.0, 5.5),
+    init=Normal(0.01),
+    lr=0.05,
+    weight_decay=2e-4,
+    epochs=6,
+    batch_size=4096,
+    one_cycle=True,
+    valid_pct=0.2,
+)
+OPTIMIZERS = ("adam", "adamw", "sgd")
+
+
+def make_optimizer(name: str, params: Sequence[Value], lr: float, weight_decay: float = 0.0) -> Optimizer:
+    """`nn.optim`'s Adam, AdamW or SGD (PyTorch's defaults otherwise) by its lower-case name."""
+    kinds: dict[str, Callable[..., Optimizer]] = {"adam": Adam, "adamw": AdamW, "sgd": SGD}
+    return kinds[check_choice(name, "optimizer", OPTIMIZERS)](params, lr=lr, weight_decay=weight_decay)
+
+
+@dataclass
+class Fit:
+    """A fit under way: the model, the ratings it trains and validates on, and `epochs`, which
+    trains one epoch per item it yields (see `start_fit`)."""
+
+    model: EmbeddingDotBias
+    optimizer: Optimizer
+    train: Ratings
+    valid: Ratings | None
+    epochs: Iterator[EpochRecord]
+
+
+def start_fit(ratings: Ratings, settings: FitSettings = CROSSTAB, *, engine: str = "tape") -> Fit:
+    """Split `ratings` (`settings.valid_pct` held out), build the model and its optimizer, and
+    return the fit ready to run: ``for record in fit.epochs: ...``."""
+    train, valid = split_ratings(ratings, settings.valid_pct, seed=settings.seed)
+    model = EmbeddingDotBias(
+        settings.factors, ratings.n_users, ratings.n_items, bias=settings.bias, y_range=settings.y_range,
+        init=settings.init, rng=settings.seed,
+    )  # fmt: skip
+    optimizer = make_optimizer(settings.optimizer, model.parameters(), settings.lr, settings.weight_decay)
+    schedule = None
+    if settings.one_cycle:
+        total = settings.epochs * steps_per_epoch(len(train), settings.batch_size)
+        schedule = OneCycle(optimizer, settings.lr, max(1, total))
+    records = train_epochs(
+        model, optimizer, train, valid if len(valid) else None, epochs=settings.epochs,
+        batch_size=settings.batch_size, seed=settings.seed, engine=engine, schedule=schedule,
+    )  # fmt: skip
+    return Fit(model, optimizer, train, valid if len(valid) else None, records)
 
 
 @dataclass(frozen=True)

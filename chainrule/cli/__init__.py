@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from autograd.errors import ChainruleError
 from chainrule import __version__
-from chainrule.cli import _graddesc, _graph, _sweep
+from chainrule.cli import _collab, _graddesc, _graph, _sweep
 from chainrule.cli._common import CLIError, CommandParser
 
 __all__ = ["COMMANDS", "main"]
@@ -24,6 +24,7 @@ COMMANDS = [  # in the order `chainrule --help` lists them
     _sweep,
     _graph,
     _graddesc,
+    _collab,
 ]
 
 DESCRIPTION = """\
@@ -34,6 +35,7 @@ EPILOG = """\
 examples:
   chainrule sweep --csv sweep.csv --plot sweep.png
   chainrule graph --highlight w5 --edge-labels --out network.svg
+  chainrule collab --ratings ml-100k --plot movies.png
   chainrule COMMAND --help     the options of one command
 
 Exit status: 0 on success, 2 on an error (one line on stderr), 130 when interrupted."""
