@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from autograd.errors import ChainruleError
 from chainrule import __version__
-from chainrule.cli import _collab, _graddesc, _graph, _sweep
+from chainrule.cli import _collab, _graddesc, _graph, _sweep, _train
 from chainrule.cli._common import CLIError, CommandParser
 
 __all__ = ["COMMANDS", "main"]
@@ -25,6 +25,7 @@ COMMANDS = [  # in the order `chainrule --help` lists them
     _graph,
     _graddesc,
     _collab,
+    _train,
 ]
 
 DESCRIPTION = """\

@@ -78,9 +78,9 @@ def _given_once(
     option: str | None,
 ) -> None:
     given: dict[str, str] = vars(namespace).setdefault(GIVEN, {})
-    name = action.option_strings[-1]  # the long name
-    if option is None:
+    if option is None:  # a positional argument
         return
+    name = action.option_strings[-1]  # the long name
     if name in given:
         parser.error(f"{name} is given twice; give it once")
     given[name] = option

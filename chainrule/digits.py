@@ -1,0 +1,137 @@
+"""Lesson 5's neural net from scratch, on handwritten digits: the models, and looking inside.
+
+- `make_model("logistic" | "mlp", pixels, hidden=50)`: logistic regression (one linear layer
+  of ten outputs, one per digit) or the lesson's `Mnist_NN` (a ReLU hidden layer, then ten).
+- `confusion_matrix`, `worst_mistakes`: what a trained model gets wrong.
+- `make_optimizer("sgd" | "adam" | "adamw", params, lr=..., weight_decay=...)`: the lesson's
+  three (AdamW with fastai's betas (0.9, 0.99)).
+- `softmax_rows`: class scores as probabilities (numpy, for looking at, not for training).
+- `save_model`, `load_model`: a trained model as JSON (its kind, sizes and every parameter).
+
+Figures are in `chainrule.digits_figures`; training is `nn.train.fit`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from typing import IO, Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from autograd import Value
+from autograd.validation import check_choice, check_int
+from nn.init import HeUniform, XavierUniform
+from nn.module import MLP
+from nn.optim import SGD, Adam, AdamW, Optimizer
+
+__all__ = [
+    "DEFAULT_LR",
+    "MODELS",
+    "OPTIMIZERS",
+    "confusion_matrix",
+    "load_model",
+    "make_model",
+    "make_optimizer",
+    "save_model",
+    "softmax_rows",
+    "worst_mistakes",
+]
+
+MODELS = ("logistic", "mlp")
+OPTIMIZERS = ("sgd", "adam", "adamw")
+DEFAULT_LR = {"sgd": 2e-2, "adam": 1e-3, "adamw": 1e-3}
+"""The lesson's learning rates (one-cycle training peaks at 1e-2 instead)."""
+
+
+def make_model(kind: str, pixels: int, *, hidden: int = 50, classes: int = 10, seed: int = 0) -> MLP:
+    """Logistic regression (pixels → classes) or an MLP (pixels → hidden → ReLU → classes),
+    whose outputs are class scores (logits) for a cross-entropy."""
+    check_choice(kind, "kind", MODELS)
+    check_int(hidden, "hidden", min_value=1)
+    if kind == "logistic":
+        return MLP(pixels, [classes], activation="linear", init=XavierUniform(), rng=seed)
+    return MLP(
+        pixels, [hidden, classes], activation="relu", output_activation="linear", init=HeUniform(), rng=seed
+    )
+
+
+def make_optimizer(name: str, params: Sequence[Value], *, lr: float, weight_decay: float = 0.0) -> Optimizer:
+    """SGD, Adam or AdamW (betas (0.9, 0.99), as fastai) with PyTorch's meaning of `weight_decay`:
+    added to the gradient as ``weight_decay · p`` for SGD and Adam, decoupled for AdamW."""
+    check_choice(name, "optimizer", OPTIMIZERS)
+    if name == "sgd":
+        return SGD(params, lr=lr, weight_decay=weight_decay)
+    if name == "adam":
+        return Adam(params, lr=lr, weight_decay=weight_decay)
+    return AdamW(params, lr=lr, betas=(0.9, 0.99), weight_decay=weight_decay)
+
+
+def softmax_rows(scores: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Each row of class scores as probabilities (the max subtracted first: no overflow)."""
+    shifted = np.exp(scores - scores.max(axis=1, keepdims=True))
+    probabilities: NDArray[np.float64] = shifted / shifted.sum(axis=1, keepdims=True)
+    return probabilities
+
+
+def confusion_matrix(
+    labels: NDArray[np.int64], predicted: NDArray[np.int64], classes: int = 10
+) -> NDArray[np.int64]:
+    """``matrix[true, predicted]``: how many images of each digit went to each prediction."""
+    matrix = np.zeros((classes, classes), dtype=np.int64)
+    np.add.at(matrix, (labels, predicted), 1)
+    return matrix
+
+
+def worst_mistakes(
+    labels: NDArray[np.int64], scores: NDArray[np.float64], count: int = 8
+) -> NDArray[np.intp]:
+    """The indices of the `count` wrong predictions made with the highest probability, surest first."""
+    check_int(count, "count", min_value=0)
+    probabilities = softmax_rows(scores)
+    predicted = probabilities.argmax(axis=1)
+    wrong = np.flatnonzero(predicted != labels)
+    sureness = probabilities[wrong, predicted[wrong]]
+    order: NDArray[np.intp] = wrong[np.argsort(-sureness, kind="stable")][:count]
+    return order
+
+
+def save_model(model: MLP, file: IO[str]) -> None:
+    """Write `model` (made by `make_model`) as JSON: its kind, sizes and parameters in the
+    order of `model.parameters()`, each float written exactly (no pickle)."""
+    sizes = [len(layer.neurons) for layer in model.layers]
+    kind = "logistic" if len(sizes) == 1 else "mlp"
+    record = {
+        "format": "chainrule.digits model",
+        "model": kind,
+        "pixels": model.layers[0].neurons[0].nin,
+        "hidden": sizes[0] if kind == "mlp" else None,
+        "classes": sizes[-1],
+        "parameters": [p.data for p in model.parameters()],
+    }
+    json.dump(record, file)
+
+
+def load_model(file: IO[str]) -> MLP:
+    """The model `save_model` wrote; ValueError naming what is wrong if the JSON is not one."""
+    try:
+        record: Any = json.load(file)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"not a saved model: {error}") from None
+    if not isinstance(record, dict) or record.get("format") != "chainrule.digits model":
+        raise ValueError("not a saved model: no 'format': 'chainrule.digits model' in it")
+    try:
+        model = make_model(
+            record["model"], record["pixels"], hidden=record["hidden"] or 1, classes=record["classes"]
+        )
+        values = [float(x) for x in record["parameters"]]
+    except (KeyError, TypeError, ValueError) as error:
+        raise ValueError(f"not a saved model: {error!r}") from None
+    params = model.parameters()
+    if len(values) != len(params) or not all(map(math.isfinite, values)):
+        raise ValueError(f"not a saved model: {len(values)} parameters for a model of {len(params)}")
+    for p, x in zip(params, values):
+        p.data = x
+    return model
