@@ -155,3 +155,14 @@ def test_the_dynamic_engine_prints_the_same_fit(capsys):
         assert main(["collab", "--epochs", "4", "--batch-size", "50", "--engine", engine, "--top", "0"]) == 0
         runs.append([row[:3] for row in _epoch_lines(capsys.readouterr().out)])
     assert runs[0] == runs[1] and len(runs[0]) == 4
+
+
+def test_ml_latest_csvs_are_recognised_by_name(tmp_path, capsys):
+    rows = [f"{u},{i},{0.5 + (u + i) % 10 / 2},0" for u in range(1, 7) for i in range(1, 6)]
+    (tmp_path / "ratings.csv").write_text("userId,movieId,rating,timestamp\n" + "\n".join(rows) + "\n")
+    (tmp_path / "movies.csv").write_text(
+        "movieId,title,genres\n" + "".join(f'{i},"Film, {i}",Drama\n' for i in range(1, 6))
+    )
+    assert main(["collab", "--ratings", str(tmp_path), "--epochs", "1", "--top", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "Ratings(30 ratings, 6 users, 5 items, 5 titles)" in out and "Film, " in out
