@@ -16,6 +16,10 @@ GC to track and walk, and slots made a training step 1.5× faster with the GC on
 
 so the graph keeps every operand at no cost in memory. The `operands`, `children` and
 `local_grads` properties give them as tuples, in operand order.
+
+Two more things a node records: the data version at which it was made (`set_data`, as an
+optimizer step, advances the version, so backward can refuse an operand newer than its
+result: a stale graph), and nothing at all under `no_grad`, whose mode is per thread.
 """
 
 from __future__ import annotations
@@ -53,12 +57,12 @@ _mode = _GradMode()
 # How many threads have grad mode off. While it is 0, as it is outside no_grad, `_node` tests
 # this one global and never reads the (slower) thread-local mode.
 _threads_without_grad = 0
-_threads_lock = threading.Lock()
+_global_lock = threading.Lock()  # guards the two counters of this module: threads without grad, data version
 
 # The data version: set_data advances it and stamps the changed node with it, every node
 # records it when made, so an operand newer than its result marks a stale graph.
 _data_version = 0
-_next_version = itertools.count(1).__next__
+_next_version = itertools.count(1).__next__  # called under _global_lock
 
 
 def _constant(x: object, op: str) -> float | None:
@@ -327,8 +331,8 @@ class Value:
         """
         global _data_version
         self.data = check_number(data, "set_data: data")
-        _data_version = _next_version()
-        self._version = _data_version
+        with _global_lock:  # the global version must never move back (two threads stepping)
+            _data_version = self._version = _next_version()
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickling and `copy.deepcopy` without recursion, so a graph of any depth works: a
@@ -713,7 +717,7 @@ class no_grad(ContextDecorator):  # noqa: N801 - PyTorch's name
         mode = _mode
         mode.saved.append(mode.enabled)
         if mode.enabled:
-            with _threads_lock:
+            with _global_lock:
                 _threads_without_grad += 1
             mode.enabled = False  # only after counting it: _node must see the count first
 
@@ -722,7 +726,7 @@ class no_grad(ContextDecorator):  # noqa: N801 - PyTorch's name
         mode = _mode
         if mode.saved.pop() and not mode.enabled:
             mode.enabled = True
-            with _threads_lock:
+            with _global_lock:
                 _threads_without_grad -= 1
 
     def __repr__(self) -> str:
