@@ -1,14 +1,27 @@
 """Neural networks built from `autograd.Value`s: layers (`nn.module`), initialisers
-(`nn.init`), losses (`nn.losses`), optimizers (`nn.optim`), embeddings and the dot-product
+(`nn.init`, with the library's generator: `nn.manual_seed`), losses (`nn.losses`),
+optimizers (`nn.optim`), JSON state dicts (`nn.save_json`, `nn.load_json`), embeddings and the dot-product
 model of collaborative filtering (`nn.embedding`, `nn.collab`), data sets (`nn.data`), and
 the course's 2-2-2 teaching network built from these layers (`nn.teaching`). The lessons that train it live in
 the `chainrule` package, which this one never imports."""
 
-from nn import data, init, optim
+from nn import data, init, losses, optim
 from nn.collab import EmbeddingDotBias
 from nn.embedding import Embedding
-from nn.losses import half_squared_errors, l2_loss, mse_loss
+from nn.init import manual_seed
+from nn.losses import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    half_squared_errors,
+    l2_loss,
+    log_softmax,
+    mse_loss,
+    nll_loss,
+    softmax,
+)
 from nn.module import MLP, Layer, Module, Neuron
+from nn.saving import load_json, save_json
 
 __all__ = [
     "MLP",
@@ -17,10 +30,20 @@ __all__ = [
     "Layer",
     "Module",
     "Neuron",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "cross_entropy",
     "data",
     "half_squared_errors",
     "init",
     "l2_loss",
+    "load_json",
+    "log_softmax",
+    "losses",
+    "manual_seed",
     "mse_loss",
+    "nll_loss",
     "optim",
+    "save_json",
+    "softmax",
 ]

@@ -1,4 +1,5 @@
-"""Weight initialisers: each draws one weight from a `random.Random` given by the caller.
+"""Weight initialisers: each draws one weight from a `random.Random` given by the caller, and
+the library's generator that layers draw from when given no `rng` (`manual_seed` resets it).
 
 Weights start small and random because constant weights make every neuron of a layer
 compute, and then learn, the same thing: `Constant` is here to show that, not to train with.
@@ -8,9 +9,12 @@ An initialiser is called as ``init(fan_in, fan_out, rng)`` and returns a float.
 from __future__ import annotations
 
 import math
+import numbers
 import random
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+
+from autograd.validation import check_int, check_number
 
 __all__ = [
     "Constant",
@@ -22,16 +26,47 @@ __all__ = [
     "XavierNormal",
     "XavierUniform",
     "as_rng",
+    "default_generator",
+    "manual_seed",
 ]
 
+# Draws no more than about 8.6 standard deviations from random.gauss (Box–Muller on 53-bit floats)
+_GAUSS_REACH = 9.0
 
-def as_rng(rng: random.Random | int) -> random.Random:
-    """`rng` itself, or a new `random.Random` seeded with it (never the global `random`)."""
+
+def _seed(seed: object) -> int | str:
+    """A seed for `random.Random`: a negative int as a string, since Random(-n) is Random(n)."""
+    n = check_int(seed, "seed")
+    return n if n >= 0 else str(n)
+
+
+_generator = random.Random(0)  # as PyTorch's: fixed at start, so an unseeded script repeats
+
+
+def default_generator() -> random.Random:
+    """The library's generator, used by every layer and initialiser given no `rng`."""
+    return _generator
+
+
+def manual_seed(seed: int) -> None:
+    """Reset the library's generator (PyTorch's `torch.manual_seed`): the models built after it
+    without an `rng` are the same in every run; each draws new weights, so they differ from
+    one another."""
+    _generator.seed(_seed(seed))
+
+
+def as_rng(rng: random.Random | int | None) -> random.Random:
+    """The library's generator for None, `rng` itself for a `random.Random`, or a new one seeded
+    with the int `rng` (never the global `random`; -1 and 1 give different generators)."""
+    if rng is None:
+        return _generator
     if isinstance(rng, random.Random):
         return rng
-    if isinstance(rng, bool) or not isinstance(rng, int):
-        raise TypeError(f"rng must be a random.Random or an int seed, got {type(rng).__name__}: {rng!r}")
-    return random.Random(rng)
+    if isinstance(rng, bool) or not isinstance(rng, numbers.Integral):
+        raise TypeError(
+            f"rng must be None, a random.Random or an int seed, got {type(rng).__name__}: {rng!r}"
+        )
+    return random.Random(_seed(rng))
 
 
 class Initializer(ABC):
@@ -41,18 +76,19 @@ class Initializer(ABC):
     def __call__(self, fan_in: int, fan_out: int, rng: random.Random) -> float: ...
 
 
-def _finite(x: float, name: str) -> float:
-    if isinstance(x, bool) or not isinstance(x, (int, float)):
-        raise TypeError(f"{name} must be an int or float, got {type(x).__name__}: {x!r}")
-    if not math.isfinite(x):
-        raise ValueError(f"{name} must be finite, got {x!r}")
-    return float(x)
+def _number(owner: object, field: str, *, min_value: float | None = None) -> float:
+    """The dataclass field `field` of `owner`, checked and stored as a float (numpy's too)."""
+    x = check_number(getattr(owner, field), field, min_value=min_value)
+    object.__setattr__(owner, field, x)  # frozen: the canonical float replaces what was given
+    return x
 
 
-def _non_negative(x: float, name: str) -> float:
-    if _finite(x, name) < 0.0:
-        raise ValueError(f"{name} must be >= 0, got {x!r}")
-    return float(x)
+def _reach(owner: object, scale: float, name: str) -> None:
+    # every draw must be a finite float: a bound of 1e308 would overflow to inf in the draws
+    if not math.isfinite(scale):
+        raise ValueError(
+            f"{type(owner).__name__}: {name} is too large: draws would overflow to inf, got {owner!r}"
+        )
 
 
 @dataclass(frozen=True)
@@ -62,7 +98,7 @@ class Constant(Initializer):
     value: float
 
     def __post_init__(self) -> None:
-        _finite(self.value, "value")
+        _number(self, "value")
 
     def __call__(self, fan_in: int, fan_out: int, rng: random.Random) -> float:
         return float(self.value)
@@ -76,8 +112,9 @@ class Uniform(Initializer):
     high: float = 1.0
 
     def __post_init__(self) -> None:
-        if _finite(self.low, "low") > _finite(self.high, "high"):
+        if _number(self, "low") > _number(self, "high"):
             raise ValueError(f"low must be <= high, got low={self.low!r}, high={self.high!r}")
+        _reach(self, self.high - self.low, "high − low")
 
     def __call__(self, fan_in: int, fan_out: int, rng: random.Random) -> float:
         return rng.uniform(self.low, self.high)
@@ -90,7 +127,7 @@ class Normal(Initializer):
     std: float = 1.0
 
     def __post_init__(self) -> None:
-        _non_negative(self.std, "std")
+        _reach(self, _number(self, "std", min_value=0.0) * _GAUSS_REACH, "std")
 
     def __call__(self, fan_in: int, fan_out: int, rng: random.Random) -> float:
         return rng.gauss(0.0, self.std)
@@ -101,7 +138,7 @@ class _Xavier(Initializer, ABC):
     gain: float = 1.0
 
     def __post_init__(self) -> None:
-        _non_negative(self.gain, "gain")
+        _reach(self, _number(self, "gain", min_value=0.0) * _GAUSS_REACH, "gain")
 
 
 class XavierUniform(_Xavier):

@@ -1,16 +1,19 @@
 """`Module` and the layers built from `Value`s: `Neuron`, `Layer`, `MLP`.
 
-Weights come from an explicit initialiser and a seeded `random.Random` (see `nn.init`);
-biases start at 0.0. The weighted sum is ``w1·x1 + w2·x2 + … (+ b)``, built without a
-leading 0 so that a drawn graph shows exactly the terms of the formula.
+Weights come from an initialiser (`nn.init`) and a generator: the library's own by default
+(`nn.manual_seed` resets it), or a seed or `random.Random` passed as `rng`; biases start at
+0.0. The weighted sum is ``w1·x1 + w2·x2 + … (+ b)``, built without a leading 0 so that a
+drawn graph shows exactly the terms of the formula.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from autograd import Value
+from autograd.validation import check_choice, check_flag, check_int, check_number, is_number
+from nn._data import set_data
 from nn.init import Initializer, XavierUniform, as_rng
 
 __all__ = ["ACTIVATIONS", "MLP", "Layer", "Module", "Neuron"]
@@ -26,14 +29,45 @@ _DEFAULT_INIT = XavierUniform()
 
 
 class Module:
-    """Something with parameters: `parameters()` lists them, `zero_grad()` zeroes their grads."""
+    """Something with parameters, found in its attributes as PyTorch registers them.
+
+    `named_parameters()` walks the attributes in the order they were set: a `Value` is a
+    parameter, a `Module` or a list or tuple (nested too) is searched, anything else is not a
+    parameter. So a `Neuron`'s are ``w.0, w.1, …, b`` and an MLP's ``layers.0.neurons.1.w.0``.
+    """
+
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        """(dotted name, parameter) pairs; a Value reachable twice is listed once."""
+        found: list[tuple[str, Value]] = []
+        _collect("", self, found, set())
+        return found
 
     def parameters(self) -> list[Value]:
-        return []
+        return [p for _, p in self.named_parameters()]
 
     def zero_grad(self) -> None:
         for p in self.parameters():
             p.grad = 0.0
+
+    def state_dict(self) -> dict[str, float]:
+        """Each parameter's data by its name (PyTorch's layout; `nn.save_json` writes it)."""
+        return {name: p.data for name, p in self.named_parameters()}
+
+    def load_state_dict(self, state_dict: Mapping[str, object]) -> None:
+        """Set every parameter's data from `state_dict`, which must name exactly this module's
+        parameters, each with one number. Checks all first: on an error nothing changes."""
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(f"state_dict must be a dict of name to number, got {type(state_dict).__name__}")
+        own = dict(self.named_parameters())
+        missing = [name for name in own if name not in state_dict]
+        unexpected = [name for name in state_dict if name not in own]
+        if missing or unexpected:
+            raise ValueError(
+                f"state_dict does not fit {self!r}: missing {_some(missing)}, unexpected {_some(unexpected)}"
+            )
+        values = {name: check_number(x, f"state_dict[{name!r}]") for name, x in state_dict.items()}
+        for name, x in values.items():
+            set_data(own[name], x)
 
     def graph_groups(self, order: Sequence[Value]) -> list[tuple[str, Value, list[Value]]]:
         """For `autograd.draw(root, group=module)`: each call of one of this module's neurons
@@ -64,25 +98,26 @@ class Neuron(Module):
         activation: str = "sigmoid",
         bias: bool = True,
         init: Initializer = _DEFAULT_INIT,
-        rng: random.Random | int = 0,
+        rng: random.Random | int | None = None,
         fan_out: int = 1,
     ) -> None:
-        self.nin = _positive_int(nin, "nin")
-        self.activation = _check_activation(activation)
+        self.nin = check_int(nin, "nin", min_value=1)
+        self.activation = check_choice(activation, "activation", ACTIVATIONS)
         if not isinstance(init, Initializer):
             raise TypeError(f"init must be an nn.init.Initializer, got {type(init).__name__}: {init!r}")
-        fan_out = _positive_int(fan_out, "fan_out")
+        fan_out = check_int(fan_out, "fan_out", min_value=1)
         rng = as_rng(rng)
         self.w = [Value(init(self.nin, fan_out, rng)) for _ in range(self.nin)]
-        self.b = Value(0.0) if bias else None
+        self.b = Value(0.0) if check_flag(bias, "bias") else None
 
     def __call__(self, x: Sequence[Value | float]) -> Value:
         return self.activate(self.weighted_sum(x))
 
     def weighted_sum(self, x: Sequence[Value | float]) -> Value:
         """w1·x1 + w2·x2 + … (+ b): the neuron before its activation."""
-        if len(x) != self.nin:
-            raise ValueError(f"{self!r} expects {self.nin} inputs, got {len(x)}: {x!r}")
+        return self._weighted_sum(_inputs(x, self.nin, self))
+
+    def _weighted_sum(self, x: Sequence[Value | float]) -> Value:  # x already checked
         terms = [wi * xi for wi, xi in zip(self.w, x, strict=True)]
         if self.b is not None:
             terms.append(self.b)
@@ -90,9 +125,6 @@ class Neuron(Module):
 
     def activate(self, weighted_sum: Value) -> Value:
         return ACTIVATIONS[self.activation](weighted_sum)
-
-    def parameters(self) -> list[Value]:
-        return [*self.w, self.b] if self.b is not None else list(self.w)
 
     def graph_groups(self, order: Sequence[Value]) -> list[tuple[str, Value, list[Value]]]:
         """Each node of `order` that a call of this neuron returned, with the nodes that call
@@ -131,9 +163,9 @@ class Layer(Module):
         activation: str = "sigmoid",
         bias: bool = True,
         init: Initializer = _DEFAULT_INIT,
-        rng: random.Random | int = 0,
+        rng: random.Random | int | None = None,
     ) -> None:
-        nout = _positive_int(nout, "nout")
+        nout = check_int(nout, "nout", min_value=1)
         rng = as_rng(rng)  # one generator for the whole layer: its neurons draw different weights
         self.neurons = [
             Neuron(nin, activation=activation, bias=bias, init=init, rng=rng, fan_out=nout)
@@ -141,10 +173,10 @@ class Layer(Module):
         ]
 
     def __call__(self, x: Sequence[Value | float]) -> list[Value]:
-        return [n(x) for n in self.neurons]
+        return self._forward(_inputs(x, self.neurons[0].nin, self))
 
-    def parameters(self) -> list[Value]:
-        return [p for n in self.neurons for p in n.parameters()]
+    def _forward(self, x: Sequence[Value | float]) -> list[Value]:  # x already checked
+        return [n.activate(n._weighted_sum(x)) for n in self.neurons]
 
     def __repr__(self) -> str:
         first = self.neurons[0]
@@ -156,7 +188,7 @@ class Layer(Module):
 
 class MLP(Module):
     """Layers of the given `sizes` after `nin` inputs; the last uses `output_activation`
-    (default: `activation`)."""
+    (default None: the same as `activation`)."""
 
     def __init__(
         self,
@@ -167,12 +199,19 @@ class MLP(Module):
         output_activation: str | None = None,
         bias: bool = True,
         init: Initializer = _DEFAULT_INIT,
-        rng: random.Random | int = 0,
+        rng: random.Random | int | None = None,
     ) -> None:
-        if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence) or not sizes:
-            raise ValueError(f"sizes must be a non-empty sequence of layer widths, got {sizes!r}")
+        if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence):
+            raise TypeError(f"sizes must be a list of layer widths, got {type(sizes).__name__}: {sizes!r}")
+        if not sizes:
+            raise ValueError(f"sizes must name at least one layer width, got {sizes!r}")
+        widths = [check_int(nin, "nin", min_value=1)]
+        widths += [check_int(n, f"sizes[{i}]", min_value=1) for i, n in enumerate(sizes)]
+        check_choice(activation, "activation", ACTIVATIONS)
+        if output_activation is not None:
+            check_choice(output_activation, "output_activation (None: the same as activation)", ACTIVATIONS)
+        check_flag(bias, "bias")
         rng = as_rng(rng)
-        widths = [nin, *sizes]
         activations = [activation] * (len(sizes) - 1) + [output_activation or activation]
         self.layers = [
             Layer(widths[i], widths[i + 1], activation=act, bias=bias, init=init, rng=rng)
@@ -180,13 +219,10 @@ class MLP(Module):
         ]
 
     def __call__(self, x: Sequence[Value | float]) -> list[Value]:
-        out = self.layers[0](x)
+        out = self.layers[0]._forward(_inputs(x, self.layers[0].neurons[0].nin, self))
         for layer in self.layers[1:]:
-            out = layer(out)
+            out = layer._forward(out)
         return out
-
-    def parameters(self) -> list[Value]:
-        return [p for layer in self.layers for p in layer.parameters()]
 
     def __repr__(self) -> str:
         first, last = self.layers[0].neurons[0], self.layers[-1].neurons[0]
@@ -197,20 +233,47 @@ class MLP(Module):
         )
 
 
+def _inputs(x: object, nin: int, owner: Module) -> Sequence[Value | float]:
+    """`x` if it is a list (or tuple) of `nin` numbers or Values; else an error saying what to pass."""
+    if isinstance(x, Value) or is_number(x):
+        fix = f"[{x!r}]" if nin == 1 else f"a list of {nin}"
+        raise TypeError(
+            f"{owner!r} takes a list of {nin} inputs, got one {type(x).__name__}: {x!r}; pass {fix}"
+        )
+    if isinstance(x, (str, bytes)) or not isinstance(x, Sequence):
+        why = " (a set has no order: pass a list)" if isinstance(x, (set, frozenset)) else ""
+        raise TypeError(
+            f"{owner!r} takes a list of {nin} inputs (numbers or Values), got {type(x).__name__}: {x!r}{why}"
+        )
+    if len(x) != nin:
+        raise ValueError(f"{owner!r} expects {nin} inputs, got {len(x)}: {x!r}")
+    for i, xi in enumerate(x):
+        if not (isinstance(xi, Value) or is_number(xi)):
+            raise TypeError(f"input {i} must be a number or a Value, got {type(xi).__name__}: {xi!r}")
+    return x
+
+
 def _is_term(node: Value, parameter: Value) -> bool:
     """`node` is `parameter` (the bias) or `parameter * x` (a weight's product)."""
     return node is parameter or (node.op == "*" and bool(node.children) and node.children[0] is parameter)
 
 
-def _positive_int(n: int, name: str) -> int:
-    if isinstance(n, bool) or not isinstance(n, int):
-        raise TypeError(f"{name} must be an int, got {type(n).__name__}: {n!r}")
-    if n < 1:
-        raise ValueError(f"{name} must be >= 1, got {n!r}")
-    return n
+def _collect(prefix: str, obj: object, found: list[tuple[str, Value]], seen: set[int]) -> None:
+    if isinstance(obj, Value):
+        if id(obj) not in seen:
+            seen.add(id(obj))
+            found.append((prefix, obj))
+        return
+    if isinstance(obj, Module):
+        children: list[tuple[str, object]] = list(vars(obj).items())
+    elif isinstance(obj, (list, tuple)):
+        children = [(str(i), item) for i, item in enumerate(obj)]
+    else:
+        return
+    for name, child in children:
+        _collect(f"{prefix}.{name}" if prefix else name, child, found, seen)
 
 
-def _check_activation(name: str) -> str:
-    if name not in ACTIVATIONS:
-        raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {name!r}")
-    return name
+def _some(names: list[str]) -> str:
+    shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    return f"[{shown}]" if names else "none"

@@ -14,6 +14,7 @@ from nn.init import (
     XavierNormal,
     XavierUniform,
     as_rng,
+    default_generator,
 )
 
 N = 4000  # draws per distribution: enough for the bounds and a loose check of the spread
@@ -71,7 +72,9 @@ def test_as_rng() -> None:
     rng = random.Random(5)
     assert as_rng(rng) is rng
     assert as_rng(5).random() == random.Random(5).random()
-    for bad in (None, 1.5, "5", True):
+    assert as_rng(None) is default_generator()
+    assert as_rng(-1).random() != as_rng(1).random()  # random.Random(-1) is Random(1): not here
+    for bad in (1.5, "5", True):
         with pytest.raises(TypeError, match="rng"):
             as_rng(bad)  # type: ignore[arg-type]
 

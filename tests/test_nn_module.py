@@ -1,15 +1,20 @@
+import json
 import math
 import random
 import re
 from collections.abc import Callable
+from pathlib import Path
 
+import numpy as np
 import pytest
 
+import nn
 from autograd import Value, gradcheck
-from nn import MLP, Layer, Module, Neuron
-from nn.init import Constant, HeNormal, Uniform
+from autograd.errors import StaleGraphError
+from nn import MLP, Layer, Module, Neuron, load_json, save_json
+from nn.init import Constant, HeNormal, Normal, Uniform, XavierUniform, default_generator
 from nn.losses import l2_loss
-from nn.optim import SGD
+from nn.optim import SGD, Adam
 
 
 def test_neuron_computes_its_activation_of_the_weighted_sum() -> None:
@@ -131,7 +136,7 @@ def test_reprs() -> None:
         (lambda: Neuron(2.0), TypeError, "2.0"),  # type: ignore[arg-type]
         (lambda: Neuron(2, activation="softmax"), ValueError, "'softmax'"),
         (lambda: Neuron(2, init=lambda a, b, r: 0.0), TypeError, "init"),  # type: ignore[arg-type]
-        (lambda: Neuron(2, rng=None), TypeError, "None"),  # type: ignore[arg-type]
+        (lambda: Neuron(2, rng=1.5), TypeError, "1.5"),  # type: ignore[arg-type]
         (lambda: Neuron(2, rng=True), TypeError, "True"),
         (lambda: Layer(2, 0), ValueError, "0"),
         (lambda: MLP(2, []), ValueError, "[]"),
@@ -142,3 +147,188 @@ def test_reprs() -> None:
 def test_bad_arguments(make: Callable[[], object], error: type[Exception], shown: str) -> None:
     with pytest.raises(error, match=re.escape(shown)):
         make()
+
+
+# ---- names, state dicts, JSON ----
+
+
+def test_named_parameters_use_pytorch_style_dotted_names() -> None:
+    model = MLP(2, [3, 1], rng=0)
+    names = [name for name, _ in model.named_parameters()]
+    assert names[:4] == [
+        "layers.0.neurons.0.w.0",
+        "layers.0.neurons.0.w.1",
+        "layers.0.neurons.0.b",
+        "layers.0.neurons.1.w.0",
+    ]
+    assert names[-1] == "layers.1.neurons.0.b"
+    assert [p for _, p in model.named_parameters()] == model.parameters()
+    assert [name for name, _ in Neuron(2, bias=False).named_parameters()] == ["w.0", "w.1"]
+
+
+def test_a_value_held_twice_is_one_parameter() -> None:
+    class Tied(Module):
+        def __init__(self) -> None:
+            self.a = Value(1.0)
+            self.pair = [self.a, Value(2.0)]
+
+    assert [name for name, _ in Tied().named_parameters()] == ["a", "pair.1"]
+
+
+def test_state_dict_round_trips_through_json(tmp_path: Path) -> None:
+    model, other = MLP(2, [3, 1], rng=1), MLP(2, [3, 1], rng=2)
+    path = tmp_path / "model.json"
+    save_json(model.state_dict(), path)
+    other.load_state_dict(load_json(path))
+    assert [p.data for p in other.parameters()] == [p.data for p in model.parameters()]  # bit for bit
+    assert json.loads(path.read_text())["layers.1.neurons.0.b"] == 0.0
+
+
+def test_load_state_dict_checks_names_and_numbers_before_changing_anything() -> None:
+    model = MLP(2, [2, 1], rng=0)
+    before = model.state_dict()
+    state = dict(before)
+    del state["layers.0.neurons.0.w.0"]
+    state["layers.9.w"] = 1.0
+    with pytest.raises(
+        ValueError, match=r"missing \[layers\.0\.neurons\.0\.w\.0\], unexpected \[layers\.9\.w\]"
+    ):
+        model.load_state_dict(state)
+    state = {**before, "layers.0.neurons.0.w.0": 0.5, "layers.1.neurons.0.b": [1.0, 2.0]}  # type: ignore[dict-item]
+    with pytest.raises(TypeError, match=r"state_dict\['layers\.1\.neurons\.0\.b'\] must be a real number"):
+        model.load_state_dict(state)
+    with pytest.raises(ValueError, match="finite"):
+        model.load_state_dict({**before, "layers.1.neurons.0.b": math.inf})
+    assert model.state_dict() == before
+    with pytest.raises(TypeError, match="dict"):
+        model.load_state_dict([1.0])  # type: ignore[arg-type]
+
+
+def test_loading_a_state_dict_makes_old_graphs_stale() -> None:
+    model = MLP(1, [1], rng=0)
+    loss = model([1.0])[0]
+    model.load_state_dict(dict.fromkeys(model.state_dict(), 0.25))
+    with pytest.raises(StaleGraphError):
+        loss.backward()
+
+
+def test_save_json_refuses_what_json_cannot_hold_and_writes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "keep.json"
+    path.write_text("old")
+    with pytest.raises(ValueError, match="cannot be saved as JSON"):
+        save_json({"w": math.nan}, path)
+    with pytest.raises(ValueError, match="cannot be saved as JSON"):
+        save_json({"w": Value(1.0)}, path)
+    assert path.read_text() == "old"
+    path.write_text('{"w": NaN}')
+    with pytest.raises(ValueError, match=r"keep\.json"):
+        load_json(path)
+
+
+def test_an_optimizer_state_saves_as_json_too(tmp_path: Path) -> None:
+    model = MLP(2, [2, 1], rng=0)
+    opt = Adam(model.parameters(), lr=0.01)
+    l2_loss(model([0.5, -0.5]), [1.0]).backward()
+    opt.step()
+    save_json(opt.state_dict(), tmp_path / "opt.json")
+    twin = Adam(MLP(2, [2, 1], rng=0).parameters())
+    twin.load_state_dict(load_json(tmp_path / "opt.json"))
+    assert twin.state_dict() == opt.state_dict()
+
+
+# ---- the library's generator (issue: default initialisation repeated itself) ----
+
+
+def test_default_models_differ_from_one_another() -> None:
+    neurons = [Neuron(2) for _ in range(4)]
+    assert len({tuple(p.data for p in n.w) for n in neurons}) == 4
+    assert MLP(2, [3, 1]).state_dict() != MLP(2, [3, 1]).state_dict()
+
+
+def test_manual_seed_makes_a_script_reproducible() -> None:
+    def script() -> list[dict[str, float]]:
+        nn.manual_seed(123)
+        return [MLP(2, [3, 1]).state_dict(), Layer(2, 2).state_dict()]
+
+    first = script()
+    assert script() == first
+    nn.manual_seed(124)
+    assert MLP(2, [3, 1]).state_dict() != first[0]
+
+
+def test_negative_seeds_are_their_own_seeds() -> None:
+    assert MLP(2, [2], rng=-1).state_dict() != MLP(2, [2], rng=1).state_dict()
+    nn.manual_seed(-1)
+    minus = MLP(2, [2]).state_dict()
+    nn.manual_seed(1)
+    assert MLP(2, [2]).state_dict() != minus
+
+
+def test_an_explicit_rng_leaves_the_library_generator_alone() -> None:
+    nn.manual_seed(5)
+    expected = default_generator().random()
+    nn.manual_seed(5)
+    MLP(2, [3, 1], rng=0)
+    MLP(2, [3, 1], rng=random.Random(3))
+    assert default_generator().random() == expected
+
+
+# ---- common mistakes get a message naming the argument and the fix ----
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "shown"),
+    [
+        (lambda m: m(1.0), TypeError, "takes a list of 2 inputs, got one float: 1.0"),
+        (lambda m: m("ab"), TypeError, "got str: 'ab'"),
+        (lambda m: m({0.5, 1.0}), TypeError, "a set has no order: pass a list"),
+        (lambda m: m([0.5, "x"]), TypeError, "input 1 must be a number or a Value, got str: 'x'"),
+        (lambda m: m([0.5]), ValueError, "expects 2 inputs, got 1"),
+        (lambda m: m.layers[0](3), TypeError, "got one int: 3"),
+        (lambda m: m.layers[0].neurons[0](Value(1.0)), TypeError, "got one Value"),
+    ],
+)
+def test_model_inputs_of_the_wrong_kind_say_what_to_pass(call, error, shown) -> None:
+    with pytest.raises(error, match=re.escape(shown)):
+        call(MLP(2, [3, 1], rng=0))
+
+
+def test_one_input_model_suggests_the_list() -> None:
+    with pytest.raises(TypeError, match=re.escape("pass [1.0]")):
+        MLP(1, [1], rng=0)(1.0)  # type: ignore[arg-type]
+
+
+def test_numpy_numbers_are_inputs_sizes_and_seeds() -> None:
+    model = MLP(np.int64(2), [np.int64(3), 1], rng=np.int64(4))  # type: ignore[arg-type, list-item]
+    assert model.state_dict() == MLP(2, [3, 1], rng=4).state_dict()
+    assert model([np.float32(0.5), np.float64(-1.0)])[0].data == pytest.approx(  # type: ignore[list-item]
+        model([0.5, -1.0])[0].data, rel=1e-15
+    )
+
+
+@pytest.mark.parametrize(
+    ("make", "error", "shown"),
+    [
+        (lambda: MLP(2, [3, 1], output_activation=""), ValueError, "output_activation"),
+        (lambda: MLP(2, [3, 1], bias="no"), TypeError, "bias must be True or False, got str: 'no'"),  # type: ignore[arg-type]
+        (lambda: Neuron(2, bias="no"), TypeError, "bias must be True or False"),  # type: ignore[arg-type]
+        (lambda: MLP(2, 3), TypeError, "sizes must be a list of layer widths, got int: 3"),  # type: ignore[arg-type]
+        (lambda: MLP(2, [3.0, 1]), TypeError, "sizes[0] must be an int, got float: 3.0"),  # type: ignore[list-item]
+        (lambda: Uniform(-1e308, 1e308), ValueError, "high − low is too large"),
+        (lambda: Normal(1e308), ValueError, "std is too large"),
+        (lambda: XavierUniform(gain=1e308), ValueError, "gain is too large"),
+    ],
+)
+def test_silently_accepted_arguments_are_refused_where_written(make, error, shown) -> None:
+    with pytest.raises(error, match=re.escape(shown)):
+        make()
+
+
+def test_loss_of_one_output_says_to_pass_the_list() -> None:
+    out = MLP(2, [1], rng=0)([0.5, 0.5])
+    with pytest.raises(TypeError, match=re.escape("got one Value")):
+        l2_loss(out[0], [0.5])  # type: ignore[arg-type]
+    with pytest.raises(
+        TypeError, match=re.escape("targets must be a list of numbers, got one float: 0.5; write [0.5]")
+    ):
+        l2_loss(out, 0.5)  # type: ignore[arg-type]
