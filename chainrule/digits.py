@@ -14,7 +14,6 @@ Figures are in `chainrule.digits_figures`; training is `nn.train.fit`.
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Sequence
 from typing import IO, Any
 
@@ -99,8 +98,8 @@ def worst_mistakes(
 
 
 def save_model(model: MLP, file: IO[str]) -> None:
-    """Write `model` (made by `make_model`) as JSON: its kind, sizes and parameters in the
-    order of `model.parameters()`, each float written exactly (no pickle)."""
+    """Write `model` (made by `make_model`) as JSON: its kind, sizes and its `state_dict()`
+    (each parameter by name, each float written exactly; no pickle)."""
     sizes = [len(layer.neurons) for layer in model.layers]
     kind = "logistic" if len(sizes) == 1 else "mlp"
     record = {
@@ -109,7 +108,7 @@ def save_model(model: MLP, file: IO[str]) -> None:
         "pixels": model.layers[0].neurons[0].nin,
         "hidden": sizes[0] if kind == "mlp" else None,
         "classes": sizes[-1],
-        "parameters": [p.data for p in model.parameters()],
+        "state_dict": model.state_dict(),
     }
     json.dump(record, file)
 
@@ -126,12 +125,7 @@ def load_model(file: IO[str]) -> MLP:
         model = make_model(
             record["model"], record["pixels"], hidden=record["hidden"] or 1, classes=record["classes"]
         )
-        values = [float(x) for x in record["parameters"]]
+        model.load_state_dict(record["state_dict"])  # checks every name and number first
     except (KeyError, TypeError, ValueError) as error:
-        raise ValueError(f"not a saved model: {error!r}") from None
-    params = model.parameters()
-    if len(values) != len(params) or not all(map(math.isfinite, values)):
-        raise ValueError(f"not a saved model: {len(values)} parameters for a model of {len(params)}")
-    for p, x in zip(params, values):
-        p.data = x
+        raise ValueError(f"not a saved model: {error}") from None
     return model

@@ -70,7 +70,7 @@ def test_a_saved_model_loads_with_the_same_outputs():
     [
         ("{", "not a saved model: Expecting property name"),
         ("[]", "no 'format'"),
-        (json.dumps({"format": "chainrule.digits model", "model": "mlp"}), "KeyError"),
+        (json.dumps({"format": "chainrule.digits model", "model": "mlp"}), "not a saved model: 'pixels'"),
         (
             json.dumps(
                 {
@@ -79,10 +79,10 @@ def test_a_saved_model_loads_with_the_same_outputs():
                     "pixels": 2,
                     "hidden": None,
                     "classes": 2,
-                    "parameters": [0.0] * 5,
+                    "state_dict": {f"layers.0.neurons.{i}.w.{j}": 0.0 for i in range(2) for j in range(2)},
                 }
             ),
-            "5 parameters for a model of 6",
+            r"missing \[layers.0.neurons.0.b, layers.0.neurons.1.b\]",
         ),
     ],
 )
