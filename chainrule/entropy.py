@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from autograd import Value
 from autograd.validation import check_int, check_number, check_sequence
 from nn import losses
+from nn.losses import softmax
 
 __all__ = [
     "CLASSES",
@@ -80,22 +81,13 @@ class BinaryRow:
         return "−log p" if self.is_cat else "−log(1 − p)"
 
 
-def softmax(scores: Sequence[Value]) -> list[Value]:
-    """e^{s_i} / Σ_j e^{s_j} on the engine, the largest score subtracted first (exact for
-    scores of ±1000; the result is the same by shift invariance)."""
-    largest = max(s.data for s in scores)
-    exps = [(s - largest).exp() for s in scores]
-    total = sum(exps[1:], start=exps[0])
-    return [e / total for e in exps]
-
-
 def softmax_table(scores: Sequence[float] = SCORES, *, shift: float = 0.0) -> list[SoftmaxRow]:
     """The sheet's softmax columns for `scores` + `shift`, one row per class of `CLASSES`
     (scores beyond five are named class 6, class 7, …)."""
     floats = _scores(scores)
     shift = check_number(shift, "shift")
     shifted = [s + shift for s in floats]
-    probabilities = softmax([Value(s) for s in shifted])
+    probabilities = softmax([Value(s) for s in shifted])  # the largest score subtracted first
     names = [*CLASSES, *(f"class {i + 1}" for i in range(len(CLASSES), len(floats)))]
     return [
         SoftmaxRow(name, s, math.exp(s) if s <= _LARGEST_EXP else math.inf, p.data)
@@ -110,7 +102,7 @@ def binary_cross_entropy_table(pairs: Sequence[tuple[int, float]] = PAIRS) -> li
         is_cat, p = check_sequence(pair, "each pair")
         is_cat = check_int(is_cat, "isCat", min_value=0, max_value=1)
         p = check_number(p, "p", min_value=0.0, max_value=1.0, exclude_min=True, exclude_max=True)
-        natural = -(is_cat * math.log(p) + (1 - is_cat) * math.log(1.0 - p))
+        natural = losses.binary_cross_entropy(Value(p), float(is_cat)).data
         rows.append(BinaryRow(is_cat, p, natural, natural / LN10))
     return rows
 
