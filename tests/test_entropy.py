@@ -103,3 +103,9 @@ def test_cross_entropy_gradcheck_and_large_scores() -> None:
 def test_bad_arguments(call, error, message) -> None:
     with pytest.raises(error, match=message):
         call()
+
+
+def test_the_softmax_is_the_sheets() -> None:
+    # column D of the course workbook's `softmax` sheet, as Excel saved it
+    sheet = [0.0804868121584522, 0.006542034042953974, 0.013677447712018329, 0.6243513671834672, 0.27494233890310826]
+    assert [r.probability for r in softmax_table()] == pytest.approx(sheet, rel=1e-14)
