@@ -43,7 +43,13 @@ __all__ = [
 ]
 
 CLASSES = ("cat", "dog", "plane", "fish", "building")
-SCORES = (0.021789294543326676, -2.488055919486013, -1.7505557283129267, 2.070409245987718, 1.2502573466234175)
+SCORES = (
+    0.021789294543326676,
+    -2.488055919486013,
+    -1.7505557283129267,
+    2.070409245987718,
+    1.2502573466234175,
+)
 """The sheet's outputs (class scores) for "Image 1", in `CLASSES` order, as saved in the
 course's entropy_example.xlsx (fastai/course-v3, files/xl; sheet `softmax`, cells B3:B7)."""
 PAIRS = ((1, 0.5), (1, 0.98), (0, 0.9), (0, 0.5), (1, 0.9))
