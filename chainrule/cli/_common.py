@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any, NoReturn
 
 from autograd.errors import ChainruleError
+from chainrule.report import plot_formats
 from chainrule.spreadsheet import DEFAULT_INPUTS, DEFAULT_TARGETS, DEFAULT_WEIGHTS
 
 __all__ = [
@@ -346,3 +347,14 @@ def progress(total: int, description: str, unit: str) -> Iterator[Callable[[int]
         total=total, desc=description, unit=unit, file=sys.stderr, leave=False, dynamic_ncols=True
     ) as bar:
         yield bar.update
+
+
+def plot_format_of(path: str) -> str:
+    """The format `path`'s suffix names (png without one); a CLIError for one matplotlib lacks."""
+    suffix = os.path.splitext(path)[1].lower().lstrip(".")
+    if not suffix:
+        return "png"
+    formats = plot_formats()
+    if suffix not in formats:
+        raise CLIError(f"--plot: cannot tell the format of {path!r}: use a suffix {', '.join(formats)}")
+    return suffix

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 from typing import Any
 
 from chainrule.cli._common import (
@@ -14,11 +13,11 @@ from chainrule.cli._common import (
     numbers_that_fit,
     parse_count,
     parse_number,
+    plot_format_of,
     write_output,
 )
 from chainrule.graddesc import OPTIMIZERS, RULES, default_lr, train
 from chainrule.graddesc_report import format_table, write_csv, write_plot
-from chainrule.report import plot_formats
 
 
 def add_parser(subcommands: Any) -> None:
@@ -73,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     epochs = parse_count(args.epochs, "--epochs", min_value=1)
     rates = _learning_rates(args.lr, optimizers, args.rules)
     check_outputs((args.csv, "--csv"), (args.plot, "--plot"))
-    plot_format = _plot_format(args.plot) if args.plot is not None else ""
+    plot_format = plot_format_of(args.plot) if args.plot is not None else ""
     with numbers_that_fit(args, ("--lr", "--rules")):
         runs = [train(name, rules=args.rules, epochs=epochs, lr=lr) for name, lr in zip(optimizers, rates)]
     if args.csv is not None:
@@ -89,17 +88,6 @@ def run(args: argparse.Namespace) -> int:
         if path is not None:
             print(f"wrote {path}")
     return 0
-
-
-def _plot_format(path: str) -> str:
-    """The format `path`'s suffix names (png without one); a CLIError for one matplotlib lacks."""
-    suffix = os.path.splitext(path)[1].lower().lstrip(".")
-    if not suffix:
-        return "png"
-    formats = plot_formats()
-    if suffix not in formats:
-        raise CLIError(f"--plot: cannot tell the format of {path!r}: use a suffix {', '.join(formats)}")
-    return suffix
 
 
 def _optimizers(names: list[str]) -> list[str]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 from typing import Any
 
 from chainrule.cli._common import (
@@ -16,10 +15,11 @@ from chainrule.cli._common import (
     numbers_that_fit,
     parse_count,
     parse_number,
+    plot_format_of,
     progress,
     write_output,
 )
-from chainrule.report import format_table, plot_formats, write_csv, write_plot
+from chainrule.report import format_table, write_csv, write_plot
 from chainrule.spreadsheet import DEFAULT_EPOCHS, DEFAULT_LEARNING_RATES
 from chainrule.sweep import sweep
 
@@ -65,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     epochs = parse_count(args.epochs, "--epochs")
     inputs, weights, targets = network_values(args)
     check_outputs((args.csv, "--csv"), (args.plot, "--plot"))
-    plot_format = _plot_format(args.plot) if args.plot is not None else ""
+    plot_format = plot_format_of(args.plot) if args.plot is not None else ""
     # keep only the epochs that will be written: all for the CSV, enough for a plot, else two
     every = 1 if args.csv is not None else max(1, epochs // PLOT_POINTS) if args.plot else max(1, epochs)
     with (
@@ -106,14 +106,3 @@ def _learning_rate(text: str) -> float:
     if lr < 0.0:
         raise CLIError(f"--lr: learning rates must be >= 0, got {text!r}")
     return lr
-
-
-def _plot_format(path: str) -> str:
-    """The format `path`'s suffix names (png without one); a CLIError for one matplotlib lacks."""
-    suffix = os.path.splitext(path)[1].lower().lstrip(".")
-    if not suffix:
-        return "png"
-    formats = plot_formats()
-    if suffix not in formats:
-        raise CLIError(f"--plot: cannot tell the format of {path!r}: use a suffix {', '.join(formats)}")
-    return suffix
