@@ -5,6 +5,7 @@ import math
 import pytest
 
 from autograd import Value, gradcheck
+from nn import load_json, save_json
 from nn.collab import EmbeddingDotBias
 from nn.embedding import Embedding
 from nn.init import Constant, Uniform
@@ -119,3 +120,15 @@ def test_reprs():
     assert repr(EmbeddingDotBias(5, 15, 15, y_range=(0, 5.5))) == (
         "EmbeddingDotBias(5, 15, 15, bias=True, y_range=(0.0, 5.5))"
     )
+
+
+def test_the_models_weights_have_dotted_names_and_a_state_dict(tmp_path):
+    model = EmbeddingDotBias(2, 3, 4, y_range=(0.0, 5.5), init=Uniform(-1, 1), rng=5)
+    names = [name for name, _ in model.named_parameters()]
+    assert names[:3] == ["user_factors.weight.0.0", "user_factors.weight.0.1", "user_factors.weight.1.0"]
+    assert names[-1] == "item_bias.weight.3.0" and len(names) == len(set(names)) == 2 * 7 + 7
+    assert [p for _, p in model.named_parameters()] == model.parameters()
+    save_json(model.state_dict(), tmp_path / "model.json")
+    other = EmbeddingDotBias(2, 3, 4, y_range=(0.0, 5.5), rng=6)
+    other.load_state_dict(load_json(tmp_path / "model.json"))
+    assert [p.data for p in other.parameters()] == [p.data for p in model.parameters()]
