@@ -1,4 +1,5 @@
-"""What several test files share: reading a drawn graph's DOT source, and small graphs to draw."""
+"""What several test files share: reading a drawn graph's DOT source, small graphs to draw, and
+the shape of a failed command's output."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import html
 import random
 import re
 from pathlib import Path
+
+import pytest
 
 import nn
 from autograd import Value
@@ -64,3 +67,13 @@ def micrograd_mlp(activation: str = "relu") -> tuple[nn.MLP, Value, Value]:
     loss = (1.0 - 1.0 * score).relu()
     loss.backward()
     return model, score, loss
+
+
+def one_line_error(capsys: pytest.CaptureFixture[str], command: str) -> str:
+    """What a failed `chainrule COMMAND` printed: nothing on stdout, one line on stderr
+    that starts `chainrule COMMAND: error: `; returns that line."""
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.count("\n") == 1
+    assert err.startswith(f"chainrule {command}: error: ")
+    return err

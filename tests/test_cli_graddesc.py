@@ -11,6 +11,7 @@ from PIL import Image
 from chainrule.cli import main
 from chainrule.graddesc import OPTIMIZERS, train
 from chainrule.graddesc_report import graddesc_figure
+from tests.helpers import one_line_error
 
 HEADER = "optimizer,epoch,step,x,y,a,b,de_da,de_db,new_a,new_b,err2"
 SHEET_TABLE = """\
@@ -139,10 +140,7 @@ def test_bad_arguments_end_with_one_line(
     argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["graddesc", *argv]) == 2
-    out, err = capsys.readouterr()
-    assert out == ""
-    assert err.count("\n") == 1
-    assert err.startswith("chainrule graddesc: error: ")
+    err = one_line_error(capsys, "graddesc")
     assert message in err
 
 
@@ -153,7 +151,5 @@ def test_unwritable_path_is_one_line_before_any_work(
     blocker = tmp_path / "a-file"
     blocker.write_text("")
     assert main(["graddesc", option, str(blocker / "out")]) == 2
-    out, err = capsys.readouterr()
-    assert out == ""
-    assert err.count("\n") == 1
+    err = one_line_error(capsys, "graddesc")
     assert err.startswith(f"chainrule graddesc: error: {option}: cannot write")

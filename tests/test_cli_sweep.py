@@ -15,6 +15,7 @@ from chainrule.cli import main
 from chainrule.report import sweep_figure
 from chainrule.spreadsheet import DEFAULT_LEARNING_RATES
 from chainrule.sweep import sweep
+from tests.helpers import one_line_error
 
 HEADER = (
     "lr,epoch,w1,w2,w3,w4,w5,w6,w7,w8,h1,h2,a_h1,a_h2,o1,o2,a_o1,a_o2,E1,E2,E_total,"
@@ -121,10 +122,7 @@ def test_bad_arguments_end_with_one_line(
     argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["sweep", *argv]) == 2
-    out, err = capsys.readouterr()
-    assert out == ""
-    assert err.count("\n") == 1
-    assert err.startswith("chainrule sweep: error: ")
+    err = one_line_error(capsys, "sweep")
     assert message in err
 
 
@@ -135,9 +133,7 @@ def test_unwritable_path_is_one_line_before_any_work(
     blocker = tmp_path / "a-file"
     blocker.write_text("")
     assert main(["sweep", option, str(blocker / "out")]) == 2  # a file cannot be a directory, even for root
-    out, err = capsys.readouterr()
-    assert out == ""
-    assert err.count("\n") == 1
+    err = one_line_error(capsys, "sweep")
     assert err.startswith(f"chainrule sweep: error: {option}: cannot write '{blocker / 'out'}'")
 
 
