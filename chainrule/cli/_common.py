@@ -99,7 +99,7 @@ class _StoreOnce(argparse.Action):
         setattr(namespace, self.dest, values)
 
 
-class _FlagOnce(argparse.Action):
+class _FlagOnce(_StoreOnce):
     def __init__(
         self, option_strings: Sequence[str], dest: str, default: bool = False, **kwargs: Any
     ) -> None:
@@ -112,8 +112,7 @@ class _FlagOnce(argparse.Action):
         values: Any,
         option: str | None = None,
     ) -> None:
-        _given_once(parser, namespace, self, option)
-        setattr(namespace, self.dest, True)
+        super().__call__(parser, namespace, True, option)  # a flag stores True, not its (empty) values
 
 
 # ---- numbers ----
