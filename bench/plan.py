@@ -43,6 +43,7 @@ FLOOR = _plain("floor")
 TORCH_BATCHED = _plain("torch-batched")
 NUMPY = _plain("numpy")
 TAPE = _plain("tape")
+TAPE_VALUES = _plain("tape-values")
 COLUMNS = (
     CHAINRULE,
     CHAINRULE_RARE_FULL_GC,
@@ -53,13 +54,15 @@ COLUMNS = (
     TORCH,
     FLOOR,
     TAPE,
+    TAPE_VALUES,
     TORCH_BATCHED,
     NUMPY,
 )
 
 GRAPH_ENGINES = (CHAINRULE, MICROGRAD, TORCH)
 ALL_ENGINES = (CHAINRULE, MICROGRAD, TORCH, FLOOR)
-BATCHED = (TAPE, TORCH_BATCHED, NUMPY)  # whole-batch engines: moons step and digits epoch
+# whole-batch engines: moons step and digits epoch
+BATCHED = (TAPE, TAPE_VALUES, TORCH_BATCHED, NUMPY)
 # bytes per node: micrograd's backward needs the raised limit even at a modest depth
 MEMORY_ENGINES = (
     CHAINRULE,
@@ -203,7 +206,13 @@ SPEED_TABLES = (
     SpeedTable(
         "whole batches",
         (CHAINRULE, *BATCHED),
-        ((CHAINRULE, TAPE), (TAPE, TORCH_BATCHED), (TAPE, NUMPY), (TORCH_BATCHED, NUMPY)),
+        (
+            (CHAINRULE, TAPE),
+            (TAPE, TORCH_BATCHED),
+            (TAPE, NUMPY),
+            (TAPE_VALUES, TAPE),
+            (TORCH_BATCHED, NUMPY),
+        ),
     ),
 )
 

@@ -8,7 +8,7 @@ import math
 
 import pytest
 
-from bench.engines import chainrule, floor, numpy_, tape
+from bench.engines import chainrule, floor, numpy_, tape, tape_values
 from bench.problems import (
     DIGITS_LR,
     SWEEP_EPOCHS,
@@ -42,7 +42,8 @@ def test_sweep_reproduces_the_course_table() -> None:
 def test_moons_steps_agree() -> None:
     points, labels = moons_data()
     assert len(points) == 100 and set(labels) == {-1.0, 1.0}
-    runs = [engine.moons(moons_weights(), points, labels) for engine in (ours, floor, numpy_, tape)]
+    engines = (ours, floor, numpy_, tape, tape_values)
+    runs = [engine.moons(moons_weights(), points, labels) for engine in engines]
     losses = [[run.step(moons_lr(k)) for k in range(2)] for run in runs]
     for other, run in zip(losses[1:], runs[1:], strict=True):
         assert_agree(losses[0], other)
@@ -72,10 +73,11 @@ def test_digits_steps_agree() -> None:
     assert_agree(losses, [by_hand.step(prepared, DIGITS_LR) for _ in range(2)])
     assert losses[1] < losses[0]  # the step did learn
     assert_agree(dynamic.weights(), by_hand.weights())
-    traced = tape.digits(digits_weights())  # the compiled tape, traced on the batch's first image
-    prepared = traced.prepare([batch])[0]
-    assert_agree([traced.step(prepared, DIGITS_LR) for _ in range(2)], losses)
-    assert_agree(traced.weights(), by_hand.weights())
+    for compiled in (tape, tape_values):  # traced on the batch's first image
+        traced = compiled.digits(digits_weights())
+        prepared = traced.prepare([batch])[0]
+        assert_agree([traced.step(prepared, DIGITS_LR) for _ in range(2)], losses)
+        assert_agree(traced.weights(), by_hand.weights())
 
 
 def test_chain_and_wide_sum_agree() -> None:

@@ -40,17 +40,19 @@ _ENGINE_OPS: dict[str, Callable[..., Any]] = {
 
 def raise_engine_error(
     program: Program,
+    params: Sequence[float],
     floats: Sequence[float],
     indices: Sequence[int],
     seed: float | None,
     example: int,
     stage: str,
 ) -> None:
-    """Replay one example on the dynamic engine, which raises its own error for it; raise that
-    error again, of the same type, naming the example. `seed` scales the loss as the batch mean
-    does, so that a gradient overflows where it would in the batch."""
+    """Replay one example on the dynamic engine (the parameters' numbers `params`), which raises
+    its own error for it; raise that error again, of the same type, naming the example. `seed`
+    scales the loss as the batch mean does, so that a gradient overflows where it would in the
+    batch."""
     try:
-        _on_engine(program, floats, indices, seed)
+        _on_engine(program, params, floats, indices, seed)
     except (ArithmeticError, ValueError, TypeError) as error:  # the engine's errors, scalar_op's
         raise type(error)(f"{error} (at example {example} of the batch)") from None
     raise NonFiniteError(
@@ -58,8 +60,14 @@ def raise_engine_error(
     )
 
 
-def _on_engine(program: Program, floats: Sequence[float], indices: Sequence[int], seed: float | None) -> None:
-    values: list[Any] = [Value(p.data) for p in program.params]
+def _on_engine(
+    program: Program,
+    params: Sequence[float],
+    floats: Sequence[float],
+    indices: Sequence[int],
+    seed: float | None,
+) -> None:
+    values: list[Any] = [Value(p) for p in params]
     values += [Value(x) for x in floats]
     values += list(program.constants)
     for op in program.ops:

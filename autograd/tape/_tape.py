@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import operator
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from autograd.engine import Value
@@ -13,9 +13,12 @@ from autograd.errors import NonFiniteError, TraceError
 from autograd.tape import _trace
 from autograd.tape._checks import Guard, compare, nearby, raise_engine_error
 from autograd.tape._program import Program
-from autograd.validation import check_choice, check_int
+from autograd.validation import check_choice, check_int, check_sequence
 
 if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
     from autograd.tape._numpy import NumpyReplay
     from autograd.tape._python import PythonReplay
 
@@ -28,6 +31,7 @@ _get_data = operator.attrgetter("data")
 def trace(
     fn: Callable[..., Value],
     *example: Any,
+    params: Sequence[Value] | None = None,
     backend: str = "auto",
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> Tape:
@@ -38,6 +42,11 @@ def trace(
     Value leaves `fn` reaches that it did not create. `fn` runs twice (on `example` and on a
     nearby example) and the two graphs must match.
 
+    `params` (such as ``model.parameters()``) fixes `tape.params`, the order of the numbers
+    `value_and_grad` takes: then every Value leaf `fn` reaches must be one of them (a leaf that
+    is not is an error, not a silent extra parameter). Without it, the parameters are in the
+    order the tape first meets them.
+
     `backend`: 'numpy' (the whole batch at once), 'python' (straight-line Python per example,
     the only one for `scalar_op`s) or 'auto' (numpy unless the tape has a scalar_op).
     `max_bytes` bounds the numpy back end's memory: larger batches run in parts.
@@ -46,13 +55,14 @@ def trace(
         raise TypeError(f"trace: fn must be callable, got {type(fn).__name__}: {fn!r}")
     check_choice(backend, "backend", BACKENDS)
     check_int(max_bytes, "max_bytes", min_value=1)
+    declared = None if params is None else _declared_params(params)
     if not example:
         raise TypeError("trace: give one example: fn's inputs for one example (a float or list each)")
     started = time.perf_counter()
-    program = _trace_once(fn, example)
+    program = _trace_once(fn, example, declared)
     for sign in (1.0, -1.0):  # a nearby example: its graph must be the same
         try:
-            second = _trace_once(fn, nearby(example, sign))
+            second = _trace_once(fn, nearby(example, sign), declared)
         except (ArithmeticError, ValueError):
             continue
         compare(program, second)
@@ -63,14 +73,31 @@ def trace(
     return Tape(fn, program, backend=backend, max_bytes=max_bytes, trace_seconds=traced)
 
 
-def _trace_once(fn: Callable[..., Value], example: tuple[Any, ...]) -> Program:
+def _declared_params(params: object) -> tuple[Value, ...]:
+    """`trace`'s `params` checked: distinct leaf Values, in a list or tuple."""
+    listed: list[Value] = []
+    for i, p in enumerate(check_sequence(params, "trace: params")):
+        if not isinstance(p, Value):
+            raise TypeError(f"trace: params[{i}] must be a Value, got {type(p).__name__}: {p!r}")
+        listed.append(p)
+        if p.operands:
+            raise ValueError(f"trace: params[{i}] is {p!r}, the result of an op: a parameter is a leaf")
+    if len({id(p) for p in listed}) != len(listed):
+        twice = next(p for i, p in enumerate(listed) if any(q is p for q in listed[:i]))
+        raise ValueError(f"trace: params lists {twice!r} more than once")
+    return tuple(listed)
+
+
+def _trace_once(
+    fn: Callable[..., Value], example: tuple[Any, ...], declared: tuple[Value, ...] | None
+) -> Program:
     tracer = _trace.Tracer()
     args, inputs = _trace.placeholders(example, tracer)
     with _trace.tracing(tracer):
         root = fn(*args)
     if not isinstance(root, Value):
         raise TypeError(f"trace: fn must return a Value, got {type(root).__name__}: {root!r}")
-    program = _trace.flatten(root, tracer, inputs)
+    program = _trace.flatten(root, tracer, inputs, declared)
     params = {id(p) for p in program.params}
     for key, (value, where) in tracer.old_reads.items():
         if key in params:
@@ -146,37 +173,99 @@ class Tape:
         """The numpy back end's workspace per example of a batch (values, gradients, derivatives)."""
         return self._numpy.bytes_per_example() if self._numpy is not None else 0
 
-    def __call__(self, *batch: Any) -> float:
-        """The mean of the traced function over the batch."""
-        return self._run(batch, backward=False)
+    def __call__(self, *batch: Any, params: Any = None) -> float:
+        """The mean of the traced function over the batch, at the parameters' `.data` or, given
+        `params`, at those numbers (one per parameter, in `tape.params` order)."""
+        data = self.parameter_data() if params is None else self._parameter_array(params)
+        return self._run(data, batch, backward=False)[0]
 
     def backward(self, *batch: Any) -> float:
         """The mean over the batch; adds d(mean)/d(p) to `p.grad` for every parameter (only
         once every number is known to be finite: on an error no `.grad` changes)."""
-        return self._run(batch, backward=True)
+        mean, grads = self._run(self.parameter_data(), batch, backward=True)
+        assert grads is not None  # (backward=True)
+        for p, g in zip(self.params, grads.tolist()):
+            p.grad += g
+        return mean
 
-    def _run(self, batch: tuple[Any, ...], backward: bool) -> float:
-        self.guard.check()
+    def value_and_grad(self, params: Any, *batch: Any) -> tuple[float, NDArray[np.float64]]:
+        """The mean over the batch and its gradient, at the numbers `params` (one per parameter,
+        in `tape.params` order, such as `parameter_data()` gives): a pure function, as JAX's
+        ``value_and_grad``, that reads and changes no Value. Keeping the parameters in an array
+        saves the step a Python loop over every parameter: ::
+
+            theta = tape.parameter_data()
+            for x, y in batches:
+                loss, grad = tape.value_and_grad(theta, x, y)
+                theta -= lr * grad
+            tape.set_parameter_data(theta)  # the model's Values take the trained numbers
+        """
+        mean, grads = self._run(self._parameter_array(params), batch, backward=True)
+        assert grads is not None  # (backward=True)
+        return mean, grads
+
+    def parameter_data(self) -> NDArray[np.float64]:
+        """The parameters' `.data` as a new float64 array, in `tape.params` order."""
+        import numpy as np
+
+        return np.fromiter(map(_get_data, self.params), np.float64, len(self.params))
+
+    def set_parameter_data(self, params: Any) -> None:
+        """Give each parameter its number from `params` (in `tape.params` order) through
+        `Value.set_data`, so graphs built before are stale. All are checked before any changes."""
+        for p, x in zip(self.params, self._parameter_array(params).tolist()):
+            p.set_data(x)
+
+    def _parameter_array(self, params: Any) -> NDArray[np.float64]:
+        """`params` as a float64 array of one finite number per parameter, or a clear error."""
+        import numpy as np
+
+        array = np.asarray(params)
+        if array.dtype.kind not in "iuf":  # integers and floats (not bools, objects, complex)
+            raise TypeError(
+                f"tape: params must be numbers, one per parameter (tape.parameter_data() gives "
+                f"them), got an array of {array.dtype}"
+            )
+        if array.shape != (len(self.params),):
+            raise ValueError(
+                f"tape: params must have shape ({len(self.params)},): one number per parameter, "
+                f"in tape.params order; got shape {array.shape}"
+            )
+        array = array.astype(np.float64, copy=False)
+        finite = np.isfinite(array)
+        if not finite.all():
+            k = int(np.flatnonzero(~finite)[0])
+            raise ValueError(f"tape: params[{k}] is {float(array[k])!r}, not a finite number")
+        return array
+
+    def _run(
+        self, data: NDArray[np.float64], batch: tuple[Any, ...], backward: bool
+    ) -> tuple[float, NDArray[np.float64] | None]:
+        """The mean over the batch at the parameter numbers `data`, and its gradient if `backward`."""
+        import numpy as np
+
         from autograd.tape._batch import columns
 
+        self.guard.check()
         floats, indices, size = columns(self.program.inputs, batch, self._index_bounds)
         seed = 1.0 / size if backward else None
-        params = map(_get_data, self.params)
         if self._numpy is not None:
-            total, grads = self._run_numpy(params, floats, indices, seed, size)
+            total, grads = self._run_numpy(data, floats, indices, seed, size)
         else:
-            total, grads = self._run_python(params, floats, indices, seed, size)
+            total, grads = self._run_python(data, floats, indices, seed, size)
         mean = total * (1.0 / size)
         if not math.isfinite(mean):
             raise NonFiniteError(f"tape: the mean loss over the batch is {mean!r}")
-        if grads is not None:
-            for p, g in zip(self.params, grads):
-                p.grad += g
-        return mean
+        if grads is not None and not np.isfinite(grads).all():
+            k = int(np.flatnonzero(~np.isfinite(grads))[0])
+            raise NonFiniteError(
+                f"backward: the gradient of {self.params[k]!r} summed over the batch is not finite"
+            )
+        return mean, grads
 
     def _run_numpy(
-        self, params: Iterable[float], floats: Any, indices: Any, seed: float | None, size: int
-    ) -> tuple[float, list[float] | None]:
+        self, data: NDArray[np.float64], floats: Any, indices: Any, seed: float | None, size: int
+    ) -> tuple[float, NDArray[np.float64] | None]:
         import numpy as np
 
         from autograd.tape._numpy import ReplayError
@@ -184,32 +273,29 @@ class Tape:
         assert self._numpy is not None
         replay = self._numpy
         step = max(1, self.max_bytes // replay.bytes_per_example())
-        pdata = np.fromiter(params, np.float64, len(self.params))
         total = 0.0
-        grads = np.zeros(len(self.params)) if seed is not None else None
+        grads: NDArray[np.float64] | None = None
         for start in range(0, size, step):
             part = slice(start, min(size, start + step))
             try:
-                losses, part_grads = replay.run(pdata, floats[:, part], indices[:, part], seed)
+                losses, part_grads = replay.run(data, floats[:, part], indices[:, part], seed)
             except ReplayError as failure:
-                self._fail(floats, indices, seed, [start + i for i in failure.examples], failure.stage)
+                examples = [start + i for i in failure.examples]
+                self._fail(data, floats, indices, seed, examples, failure.stage)
                 raise
-            with np.errstate(over="ignore", invalid="ignore"):  # checked below, naming what overflowed
+            with np.errstate(over="ignore", invalid="ignore"):  # checked by _run, naming what overflowed
                 total += float(losses.sum())
-                if grads is not None and part_grads is not None:
-                    grads += part_grads
-        if grads is not None and not np.isfinite(grads).all():
-            k = int(np.flatnonzero(~np.isfinite(grads))[0])
-            raise NonFiniteError(
-                f"backward: the gradient of {self.params[k]!r} summed over the batch is not finite"
-            )
-        return total, None if grads is None else grads.tolist()
+                if part_grads is not None:
+                    grads = part_grads if grads is None else grads + part_grads
+        return total, grads
 
     def _run_python(
-        self, data: Iterable[float], floats: Any, indices: Any, seed: float | None, size: int
-    ) -> tuple[float, list[float] | None]:
+        self, data: NDArray[np.float64], floats: Any, indices: Any, seed: float | None, size: int
+    ) -> tuple[float, NDArray[np.float64] | None]:
+        import numpy as np
+
         assert self._python is not None
-        params = list(data)
+        params = data.tolist()
         run = self._python.run
         grads = [0.0] * len(params)
         total = 0.0
@@ -219,24 +305,25 @@ class Tape:
                 total += run(params, rows[b], picks[b], seed, grads)
             except (ArithmeticError, ValueError, TypeError) as error:
                 stage = str(error) if str(error) in ("forward", "backward") else "forward"
-                self._fail(floats, indices, seed, [b], stage)
+                self._fail(data, floats, indices, seed, [b], stage)
                 raise
-        if seed is None:
-            return total, None
-        if not all(map(math.isfinite, grads)):
-            k = next(i for i, g in enumerate(grads) if not math.isfinite(g))
-            raise NonFiniteError(
-                f"backward: the gradient of {self.params[k]!r} summed over the batch is not finite"
-            )
-        return total, grads
+        return total, None if seed is None else np.array(grads)
 
-    def _fail(self, floats: Any, indices: Any, seed: float | None, examples: list[int], stage: str) -> None:
+    def _fail(
+        self,
+        data: NDArray[np.float64],
+        floats: Any,
+        indices: Any,
+        seed: float | None,
+        examples: list[int],
+        stage: str,
+    ) -> None:
         """Raise the engine's error for the first failing example (see `raise_engine_error`)."""
         last = NonFiniteError(f"tape: {stage}: a number of the batch is not finite")
         for b in examples[:8]:  # the first example the engine fails on names the error
             try:
                 raise_engine_error(
-                    self.program, floats[:, b].tolist(), indices[:, b].tolist(), seed, b, stage
+                    self.program, data.tolist(), floats[:, b].tolist(), indices[:, b].tolist(), seed, b, stage
                 )
             except NonFiniteError as error:  # not the engine's: try the next example
                 last = error

@@ -279,10 +279,14 @@ def _finite(x: Any, position: int) -> float:
 # ---- flattening the traced graph ----
 
 
-def flatten(root: Value, tracer: Tracer, inputs: tuple[Input, ...]) -> Program:
-    """The graph of `root` as a Program: slots [parameters | float inputs | constants | ops]."""
+def flatten(
+    root: Value, tracer: Tracer, inputs: tuple[Input, ...], declared: Sequence[Value] | None = None
+) -> Program:
+    """The graph of `root` as a Program: slots [parameters | float inputs | constants | ops].
+    The parameters are `declared` in its order, or else in the order they are met."""
     order = _post_order(root, tracer)
-    params: list[Value] = []
+    params: list[Value] = list(declared or ())
+    param_slot = {id(p): i for i, p in enumerate(params)}
     constants: dict[str, float] = {}  # by float.hex(), so 0.0 and -0.0 stay apart
     functions: list[ScalarFunction] = []
     # before numbering, a reference: ("p", i), ("x", i), ("c", key) or ("o", i)
@@ -302,9 +306,16 @@ def flatten(root: Value, tracer: Tracer, inputs: tuple[Input, ...]) -> Program:
             elif key in tracer.created_leaves:
                 ref[key] = ("c", v.data.hex())
                 constants.setdefault(v.data.hex(), v.data)
-            else:
+            elif declared is None:
                 ref[key] = ("p", len(params))
                 params.append(v)
+            elif key in param_slot:
+                ref[key] = ("p", param_slot[key])
+            else:
+                raise TraceError(
+                    f"the traced function uses {_describe(v)}, a leaf it did not create that is not "
+                    "in params: add it to trace's params, or pass it as an input"
+                )
             continue
         for x in operands:
             if not isinstance(x, Value):

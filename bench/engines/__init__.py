@@ -42,6 +42,7 @@ ENGINES = {
         Engine("floor", "floor", "bench.engines.floor", graph=False),
         # whole batches at once (moons step, digits epoch)
         Engine("tape", "chainrule tape", "bench.engines.tape", graph=False),
+        Engine("tape-values", "tape, Value steps", "bench.engines.tape_values", graph=False),
         Engine("torch-batched", "torch batched", "bench.engines.torch_batched", graph=False, needs="torch"),
         Engine("numpy", "numpy by hand", "bench.engines.numpy_", graph=False, needs="numpy"),
     )

@@ -1,6 +1,10 @@
 """chainrule's compiled tape (autograd.trace) on whole batches: the model's parameters are
-`Value`s, one example's loss is traced once, and each step replays it over the batch and
-updates the `Value`s, as a user of the tape would write it."""
+`Value`s and one example's loss is traced once; each step replays it over the batch.
+
+Two ways to step, as a user of the tape may write them: with the parameters' numbers kept in
+an array (`tape.value_and_grad`, an array SGD update: this engine), or with the gradient added
+to each Value's `.grad` and SGD as a Python loop over the Values (`bench.engines.tape_values`,
+how `nn.optim` steps)."""
 
 from collections.abc import Sequence
 from typing import Any
@@ -14,57 +18,77 @@ from bench.workloads import mlp
 TapeBatch = tuple[Any, Any]
 
 
-def _sgd(params: Sequence[Value], lr: float) -> None:
-    for p in params:
-        p.data -= lr * p.grad
+class _Traced:
+    """The parameters (Values, and their numbers in `theta`, in the tape's order, when stepping
+    with arrays) and the tape."""
+
+    tape: Tape
+    theta: Any
+
+    def __init__(self, weights: Sequence[float], arrays: bool) -> None:
+        self.params = [Value(w) for w in weights]
+        self.arrays = arrays
+
+    def use(self, tape: Tape) -> None:
+        self.tape = tape
+        self.theta = tape.parameter_data()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.tape!r}, arrays={self.arrays})"
+
+    def sgd_step(self, batch: TapeBatch, lr: float) -> float:
+        if self.arrays:
+            loss, grad = self.tape.value_and_grad(self.theta, *batch)
+            self.theta -= lr * grad
+            return loss
+        for p in self.params:
+            p.grad = 0.0
+        loss = self.tape.backward(*batch)
+        for p in self.params:
+            p.data -= lr * p.grad
+        return loss
+
+    def weights(self) -> list[float]:
+        if self.arrays:
+            self.tape.set_parameter_data(self.theta)
+        return [p.data for p in self.params]
 
 
-class Moons:
+class Moons(_Traced):
     """micrograd's demo step: one point's SVM loss plus the L2 term, traced, then replayed on
     all 100 points at once (the batch mean of loss + L2 is the demo's data loss + L2)."""
 
     def __init__(
-        self, weights: Sequence[float], points: Sequence[tuple[float, float]], labels: Sequence[float]
+        self,
+        weights: Sequence[float],
+        points: Sequence[tuple[float, float]],
+        labels: Sequence[float],
+        arrays: bool = True,
     ) -> None:
-        self.params = [Value(w) for w in weights]
+        super().__init__(weights, arrays)
         self.layers = split_layers(self.params)
-        self.x = np.array(points, dtype=np.float64)
-        self.y = np.array(labels, dtype=np.float64)
-        self.tape: Tape = trace(self.example_loss, list(points[0]), labels[0])
-
-    def __repr__(self) -> str:
-        return f"tape.Moons({self.tape!r})"
+        self.batch = (np.array(points, dtype=np.float64), np.array(labels, dtype=np.float64))
+        self.use(trace(self.example_loss, list(points[0]), labels[0], params=self.params))
 
     def example_loss(self, x: Sequence[Value], y: Value) -> Value:
         score: Value = mlp(self.layers, x)[0]
         return (1.0 - y * score).relu() + MOONS_REG * sum((p * p for p in self.params), Value(0.0))
 
     def step(self, lr: float) -> float:
-        for p in self.params:
-            p.grad = 0.0
-        loss = self.tape.backward(self.x, self.y)
-        _sgd(self.params, lr)
-        return loss
-
-    def weights(self) -> list[float]:
-        return [p.data for p in self.params]
+        return self.sgd_step(self.batch, lr)
 
 
 def moons(weights: Sequence[float], points: Sequence[tuple[float, float]], labels: Sequence[float]) -> Moons:
     return Moons(weights, points, labels)
 
 
-class Digits:
+class Digits(_Traced):
     """lesson 5's Mnist_NN: one image's softmax cross-entropy traced (the class picked with
     `select`), replayed on each batch of 32."""
 
-    def __init__(self, weights: Sequence[float]) -> None:
-        self.params = [Value(w) for w in weights]
+    def __init__(self, weights: Sequence[float], arrays: bool = True) -> None:
+        super().__init__(weights, arrays)
         self.layers = split_layers(self.params, DIGITS_SIZES)
-        self.tape: Tape | None = None
-
-    def __repr__(self) -> str:
-        return f"tape.Digits({self.tape!r})"
 
     def example_loss(self, x: Sequence[Value], label: Any) -> Value:
         """-log softmax(logits)[label] = log Σ exp(logits) - logits[label], as the engines'."""
@@ -76,19 +100,11 @@ class Digits:
 
     def prepare(self, batches: list[Batch]) -> list[TapeBatch]:
         images, classes = batches[0]
-        self.tape = trace(self.example_loss, list(images[0]), int(classes[0]))
+        self.use(trace(self.example_loss, list(images[0]), int(classes[0]), params=self.params))
         return [(np.array(x, dtype=np.float64), np.array(c, dtype=np.intp)) for x, c in batches]
 
     def step(self, batch: TapeBatch, lr: float) -> float:
-        assert self.tape is not None, "prepare() traces the tape"
-        for p in self.params:
-            p.grad = 0.0
-        loss = self.tape.backward(*batch)
-        _sgd(self.params, lr)
-        return loss
-
-    def weights(self) -> list[float]:
-        return [p.data for p in self.params]
+        return self.sgd_step(batch, lr)
 
 
 def digits(weights: Sequence[float]) -> Digits:
