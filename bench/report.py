@@ -120,8 +120,9 @@ def _header(jobs: list[Job], m: Measurements) -> str:
         f"{'Quick' if m.quick else 'Full'} run of chainrule at commit {m.engine} on {_machine()};"
         f" took {m.seconds:.0f} s.",
         f"Times are medians of {' or '.join(map(str, repeats))} run(s), each in a fresh process,"
-        " engines taking turns; a moons or demo step is the mean of consecutive steps (a run"
-        " under 0.2 s is repeated in its process and the median taken);"
+        " engines taking turns; a moons or demo step is the mean of consecutive steps (for moons,"
+        " after one untimed step; a run under 0.2 s is repeated in its process and the median"
+        " taken);"
         " the GC is on unless a column says otherwise.",
     ]
     if m.worst_difference:

@@ -2,10 +2,11 @@
 
 ``tape = autograd.trace(fn, *example)`` runs `fn` on placeholder inputs and flattens its graph;
 ``tape(*batch)`` is the mean of `fn` over a batch and ``tape.backward(*batch)`` adds the
-gradient of that mean to every parameter's `.grad`. Modules: `_trace` (tracing), `_program`
-(the flat layout, merged sums), `_numpy` and `_kernels` (the levelized batch replay),
-`_python` (straight-line Python per example), `_checks` (errors, retrace, stale guard),
-`_batch` (batch arguments). Importing this package does not import numpy; building a tape does.
+gradient of that mean to every parameter's `.grad`; ``tape.value_and_grad(theta, *batch)``
+returns both at parameter numbers kept in an array, touching no Value. Modules: `_trace`
+(tracing), `_program` (the flat layout, merged sums), `_numpy` and `_kernels` (the levelized
+batch replay), `_python` (straight-line Python per example), `_checks` (errors, retrace,
+stale guard), `_batch` (batch arguments). Importing this package does not import numpy; building a tape does.
 """
 
 from autograd.tape._tape import Tape, trace

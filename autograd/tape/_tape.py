@@ -111,7 +111,9 @@ def _trace_once(
 
 class Tape:
     """One example's graph, compiled: ``tape(*batch)`` is the mean of the traced function over
-    a batch, ``tape.backward(*batch)`` also adds d(mean)/d(p) to `p.grad` for each parameter.
+    a batch, ``tape.backward(*batch)`` also adds d(mean)/d(p) to `p.grad` for each parameter,
+    and ``tape.value_and_grad(theta, *batch)`` returns the mean and its gradient at the
+    parameter numbers `theta` (an array in `tape.params` order) without touching any Value.
 
     Each batch argument is a numpy array (or nested lists) whose first axis is the batch and
     whose other axes have the shape of the example's input. Errors are the engine's, naming
