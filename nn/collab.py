@@ -21,7 +21,8 @@ __all__ = ["EmbeddingDotBias"]
 
 class EmbeddingDotBias(Module):
     """`n_factors` factors per user and per item, an optional bias for each, an optional
-    output range. Every weight (biases included, as in fastai) is drawn by `init`."""
+    output range. Every weight (biases included, as in fastai) is drawn by `init` from `rng`
+    (a seed or a `random.Random`; by default the library's generator, see `nn.manual_seed`)."""
 
     def __init__(
         self,
@@ -32,7 +33,7 @@ class EmbeddingDotBias(Module):
         bias: bool = True,
         y_range: tuple[float, float] | None = None,
         init: Initializer = _DEFAULT_INIT,
-        rng: random.Random | int = 0,
+        rng: random.Random | int | None = None,
     ) -> None:
         rng = as_rng(rng)
         self.user_factors = Embedding(n_users, n_factors, init=init, rng=rng)

@@ -25,11 +25,11 @@ class Embedding(Module):
     `nn.Embedding(num_embeddings, embedding_dim)`, one index at a time).
 
     Each weight is drawn with ``init(num, dim, rng)`` (default: normal, std 0.01) from `rng`
-    (a seed or a `random.Random`).
+    (a seed or a `random.Random`; by default the library's generator, see `nn.manual_seed`).
     """
 
     def __init__(
-        self, num: int, dim: int, *, init: Initializer = _DEFAULT_INIT, rng: random.Random | int = 0
+        self, num: int, dim: int, *, init: Initializer = _DEFAULT_INIT, rng: random.Random | int | None = None
     ) -> None:
         self.num = check_int(num, "num", min_value=1)
         self.dim = check_int(dim, "dim", min_value=1)

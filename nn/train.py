@@ -107,7 +107,7 @@ def fit(
     batch_size: int = 64,
     schedule: _Schedule | None = None,
     engine: str = "tape",
-    rng: np.random.Generator | int = 0,
+    rng: np.random.Generator | int | None = None,
     drop_last: bool = False,
     progress: bool = True,
     on_epoch: Callable[[Epoch], None] | None = None,
@@ -115,7 +115,8 @@ def fit(
     """Train `model` on `train` for `epochs` epochs of minibatches of `batch_size`.
 
     `loss(outputs, target)` is one example's loss (e.g. `nn.losses.cross_entropy`); a batch's
-    loss is its mean. The batches are shuffled from `rng` (a seed or a numpy Generator).
+    loss is its mean. The batches are shuffled from `rng` (a seed or a numpy Generator; by
+    default the library's generator, see `nn.manual_seed`).
     `schedule` (e.g. `nn.schedule.OneCycle`) must cover every step. `progress` shows a tqdm
     bar on stderr; `on_epoch` is called with each `Epoch` as it ends.
 

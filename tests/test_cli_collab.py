@@ -22,6 +22,7 @@ from chainrule.collab_io import load_model, save_model
 from chainrule.embeddings import item_biases
 from nn.collab import EmbeddingDotBias
 from nn.init import Uniform
+from tests.helpers import one_line_error
 
 
 def _epoch_lines(out: str) -> list[list[str]]:
@@ -96,8 +97,7 @@ def test_movielens_files_read_with_titles(tmp_path, capsys):
 )
 def test_bad_arguments_are_one_line_errors(capsys, args, message):
     assert main(["collab", *args]) == 2
-    err = capsys.readouterr().err
-    assert err.startswith("chainrule collab: error: ") and message in err and err.count("\n") == 1
+    assert message in one_line_error(capsys, "collab")
 
 
 def test_a_malformed_ratings_file_names_its_line(tmp_path, capsys):

@@ -12,7 +12,7 @@ import pytest
 
 from autograd.graph._computation_graph import INSTALL_HINT
 from chainrule.cli import main
-from tests.helpers import DOCS, README_PICTURE
+from tests.helpers import DOCS, README_PICTURE, one_line_error
 
 
 def test_dot_format_to_standard_output(capsysbinary: pytest.CaptureFixture[bytes]) -> None:
@@ -61,9 +61,7 @@ def test_bad_arguments_give_one_line_and_exit_2(
 ) -> None:
     monkeypatch.chdir(DOCS.parent)  # README.md/… : under a file, so never writable
     assert main(["graph", *argv]) == 2
-    err = capsys.readouterr().err
-    assert err.startswith(f"chainrule graph: error: {message}")
-    assert err.count("\n") == 1
+    assert one_line_error(capsys, "graph").startswith(f"chainrule graph: error: {message}")
 
 
 @pytest.mark.parametrize("argv", [["--out", "g.svg"], ["--format", "png"], ["--animate", "b.gif"]])
@@ -73,8 +71,7 @@ def test_without_dot_rendering_ends_with_the_install_hint(
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("PATH", "")
     assert main(["graph", *argv]) == 2
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and err.rstrip().endswith(INSTALL_HINT)
+    assert one_line_error(capsys, "graph").rstrip().endswith(INSTALL_HINT)
     assert list(tmp_path.iterdir()) == []  # nothing half-written
 
 

@@ -15,14 +15,7 @@ from chainrule.cli import main
 from chainrule.report import format_table
 from chainrule.spreadsheet import EpochRecord
 from chainrule.sweep import train
-
-
-def one_line_error(capsys: pytest.CaptureFixture[str], command: str = "sweep") -> str:
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1, err
-    assert err.startswith(f"chainrule {command}: error: "), err
-    return err
-
+from tests.helpers import one_line_error
 
 # ---- item 8: every failure is one line and a non-zero exit ----
 
@@ -174,7 +167,7 @@ def test_the_dot_source_may_go_to_a_terminal(monkeypatch: pytest.MonkeyPatch) ->
 
 def test_an_overflow_names_the_options_given(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["sweep", "--targets", "1e155,1"]) == 2
-    err = one_line_error(capsys)
+    err = one_line_error(capsys, "sweep")
     assert err.startswith("chainrule sweep: error: with --targets 1e155,1: ")
     assert "overflow" in err or "not finite" in err
 
@@ -225,7 +218,7 @@ def test_numbers_in_other_notations_are_refused(
     option: str, text: str, message: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["sweep", option, text]) == 2
-    assert f"{option}: {message}" in one_line_error(capsys)
+    assert f"{option}: {message}" in one_line_error(capsys, "sweep")
 
 
 @pytest.mark.parametrize(

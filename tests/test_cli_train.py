@@ -14,6 +14,7 @@ from PIL import Image
 from chainrule.cli import main
 from chainrule.digits import load_model
 from nn.train import predict
+from tests.helpers import one_line_error
 
 EPOCH_LINE = re.compile(r"^\s+(\d+)\s+(\d+\.\d{4})\s+(\d+\.\d{4})\s+(\d+\.\d\d)%\s+(\d+\.\d\d)$")
 
@@ -74,14 +75,20 @@ def test_training_on_mnist_files_prints_a_line_per_epoch_and_a_summary(tmp_path,
         (["train", "digits", "--lr", "0"], "--lr: must be > 0, got '0'"),
         (["train", "digits", "--weight-decay", "-1"], "--weight-decay: must be >= 0, got '-1'"),
         (["train", "digits", "--model", "cnn"], "argument --model: invalid choice: 'cnn'"),
-        (["train", "digits", "--optimizer", "sgd", "--lr", "1e300", "--epochs", "1"], "with --lr 1e300: "),
     ],
 )
 def test_bad_arguments_end_in_one_line(argv, message, tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     assert main(argv) == 2
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and err.startswith("chainrule train: error: ") and message in err
+    assert message in one_line_error(capsys, "train")
+
+
+def test_a_run_that_overflows_ends_in_one_line_after_its_header(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["train", "digits", "--optimizer", "sgd", "--lr", "1e300", "--epochs", "1"]) == 2
+    out, err = capsys.readouterr()
+    assert out.startswith("digits train: ")  # the run had started
+    assert err.count("\n") == 1 and err.startswith("chainrule train: error: ") and "with --lr 1e300: " in err
 
 
 def test_a_truncated_file_ends_in_one_line_naming_it(tmp_path, capsys):
@@ -89,5 +96,4 @@ def test_a_truncated_file_ends_in_one_line_naming_it(tmp_path, capsys):
     path = data / "train-images-idx3-ubyte.gz"
     path.write_bytes(path.read_bytes()[:-20])
     assert main(["train", "mnist", "--data", str(data)]) == 2
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "train-images-idx3-ubyte.gz' is a damaged or truncated gzip" in err
+    assert "train-images-idx3-ubyte.gz' is a damaged or truncated gzip" in one_line_error(capsys, "train")

@@ -11,7 +11,8 @@ import pytest
 import nn
 from autograd import Value, gradcheck
 from autograd.errors import StaleGraphError
-from nn import MLP, Layer, Module, Neuron, load_json, save_json
+from nn import MLP, Embedding, EmbeddingDotBias, Layer, Module, Neuron, load_json, save_json
+from nn.data import Dataset, shuffled, train_valid_split
 from nn.init import Constant, HeNormal, Normal, Uniform, XavierUniform, default_generator
 from nn.losses import l2_loss
 from nn.optim import SGD, Adam
@@ -254,6 +255,21 @@ def test_manual_seed_makes_a_script_reproducible() -> None:
     assert script() == first
     nn.manual_seed(124)
     assert MLP(2, [3, 1]).state_dict() != first[0]
+
+
+def test_every_random_default_of_nn_follows_manual_seed() -> None:
+    data = Dataset(np.arange(40.0).reshape(20, 2), np.arange(20) % 2, (1, 2), "toy")
+
+    def draws() -> list[object]:
+        train, valid = train_valid_split(data)
+        tables = [Embedding(3, 2).state_dict(), EmbeddingDotBias(2, 3, 4).state_dict()]
+        return [*tables, shuffled(data).labels.tolist(), train.images.tolist(), valid.images.tolist()]
+
+    nn.manual_seed(7)
+    first = draws()
+    assert draws() != first  # each draw moves the generator on
+    nn.manual_seed(7)
+    assert draws() == first
 
 
 def test_negative_seeds_are_their_own_seeds() -> None:

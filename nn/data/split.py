@@ -1,7 +1,8 @@
 """Seeded shuffling, stratified train/validation splits and minibatches.
 
-Every random choice comes from a `numpy.random.Generator` made from the seed given (or passed
-in), never from a global generator: the same seed gives the same order on every machine.
+Every random choice comes from a `numpy.random.Generator`: the one passed in, one made from
+the seed given (the same seed gives the same order on every machine), or, given neither, one
+seeded from the library's generator (`nn.manual_seed` resets it, as every default of `nn`).
 """
 
 from __future__ import annotations
@@ -13,24 +14,33 @@ from numpy.typing import NDArray
 
 from autograd.validation import check_flag, check_int, check_number
 from nn.data._dataset import Dataset
+from nn.init import default_generator
 
 __all__ = ["as_generator", "minibatches", "shuffled", "train_valid_split"]
 
 
-def as_generator(rng: np.random.Generator | int) -> np.random.Generator:
-    """`rng` itself, or a new generator seeded with the int `rng`."""
+def as_generator(rng: np.random.Generator | int | None) -> np.random.Generator:
+    """`rng` itself, a new generator seeded with the int `rng`, or for None a new one seeded
+    from the library's generator (so `nn.manual_seed` makes a script repeat)."""
+    if rng is None:
+        return np.random.default_rng(default_generator().getrandbits(64))
     if isinstance(rng, np.random.Generator):
         return rng
     return np.random.default_rng(check_int(rng, "seed", min_value=0))
 
 
-def shuffled(data: Dataset, rng: np.random.Generator | int = 0) -> Dataset:
-    """The same images in a random order drawn from `rng` (a generator or a seed)."""
+def shuffled(data: Dataset, rng: np.random.Generator | int | None = None) -> Dataset:
+    """The same images in a random order drawn from `rng` (a generator or a seed; by default
+    the library's generator)."""
     return data.subset(as_generator(rng).permutation(len(data)))
 
 
 def train_valid_split(
-    data: Dataset, valid_fraction: float = 0.2, *, rng: np.random.Generator | int = 0, stratify: bool = True
+    data: Dataset,
+    valid_fraction: float = 0.2,
+    *,
+    rng: np.random.Generator | int | None = None,
+    stratify: bool = True,
 ) -> tuple[Dataset, Dataset]:
     """(train, valid): `valid_fraction` of the images held out, drawn from `rng`.
 
