@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Mapping, Sequence
+from typing import NamedTuple
 
 from autograd import Value
 from autograd.validation import check_choice, check_flag, check_int, check_number, is_number
 from nn._data import set_data
 from nn.init import Initializer, XavierUniform, as_rng
 
-__all__ = ["ACTIVATIONS", "MLP", "Layer", "Module", "Neuron"]
+__all__ = ["ACTIVATIONS", "MLP", "IncompatibleKeys", "Layer", "Module", "Neuron"]
 
 ACTIVATIONS: dict[str, Callable[[Value], Value]] = {
     "sigmoid": Value.sigmoid,
@@ -26,6 +27,13 @@ ACTIVATIONS: dict[str, Callable[[Value], Value]] = {
 }
 
 _DEFAULT_INIT = XavierUniform()
+
+
+class IncompatibleKeys(NamedTuple):
+    """What `Module.load_state_dict` did not match (PyTorch's `_IncompatibleKeys`)."""
+
+    missing_keys: list[str]
+    unexpected_keys: list[str]
 
 
 class Module:
@@ -53,21 +61,28 @@ class Module:
         """Each parameter's data by its name (PyTorch's layout; `nn.save_json` writes it)."""
         return {name: p.data for name, p in self.named_parameters()}
 
-    def load_state_dict(self, state_dict: Mapping[str, object]) -> None:
-        """Set every parameter's data from `state_dict`, which must name exactly this module's
-        parameters, each with one number. Checks all first: on an error nothing changes."""
+    def load_state_dict(self, state_dict: Mapping[str, object], strict: bool = True) -> IncompatibleKeys:
+        """Set the parameters' data from `state_dict` (name to number). With `strict` (the
+        default) it must name exactly this module's parameters; otherwise the names it shares
+        with them are loaded and the rest reported. Returns the names missing from it and the
+        ones it has that this module does not (PyTorch's `missing_keys`, `unexpected_keys`).
+        Checks all first: on an error nothing changes."""
         if not isinstance(state_dict, Mapping):
             raise TypeError(f"state_dict must be a dict of name to number, got {type(state_dict).__name__}")
         own = dict(self.named_parameters())
         missing = [name for name in own if name not in state_dict]
         unexpected = [name for name in state_dict if name not in own]
-        if missing or unexpected:
+        if check_flag(strict, "strict") and (missing or unexpected):
             raise ValueError(
                 f"state_dict does not fit {self!r}: missing {_some(missing)}, unexpected {_some(unexpected)}"
+                " (strict=False loads the names that match)"
             )
-        values = {name: check_number(x, f"state_dict[{name!r}]") for name, x in state_dict.items()}
+        values = {
+            name: check_number(x, f"state_dict[{name!r}]") for name, x in state_dict.items() if name in own
+        }
         for name, x in values.items():
             set_data(own[name], x)
+        return IncompatibleKeys(missing, unexpected)
 
     def graph_groups(self, order: Sequence[Value]) -> list[tuple[str, Value, list[Value]]]:
         """For `autograd.draw(root, group=module)`: each call of one of this module's neurons

@@ -205,6 +205,23 @@ def test_load_state_dict_checks_names_and_numbers_before_changing_anything() -> 
         model.load_state_dict([1.0])  # type: ignore[arg-type]
 
 
+def test_load_state_dict_not_strict_loads_what_matches_and_reports_the_rest() -> None:
+    """Loading a 2→2→1 network's weights into a 2→2→2 one: the shared names load (PyTorch's
+    strict=False, e.g. to keep a trained body and a new head)."""
+    small, large = MLP(2, [2, 1], rng=0), MLP(2, [2, 2], rng=1)
+    state = {**small.state_dict(), "extra": "not even a number"}
+    with pytest.raises(ValueError, match="strict=False"):
+        large.load_state_dict(state)
+    result = large.load_state_dict(state, strict=False)
+    assert result.missing_keys == [n for n in large.state_dict() if n.startswith("layers.1.neurons.1.")]
+    assert result.unexpected_keys == ["extra"]
+    loaded = large.state_dict()
+    assert all(loaded[n] == x for n, x in small.state_dict().items())
+    assert small.load_state_dict(small.state_dict()) == ([], [])
+    with pytest.raises(TypeError, match="strict"):
+        small.load_state_dict(small.state_dict(), strict="no")  # type: ignore[arg-type]
+
+
 def test_loading_a_state_dict_makes_old_graphs_stale() -> None:
     model = MLP(1, [1], rng=0)
     loss = model([1.0])[0]
