@@ -365,6 +365,24 @@ class Value:
             node.grad += node._pending
 
 
+def set_data_all(nodes: Sequence[Value], data: Sequence[Number]) -> None:
+    """`node.set_data(x)` for each node and number, as an optimizer step over a whole model
+    does: every number checked before any node changes, then one new data version for all
+    (graphs built from the old data are stale), without a lock and a check per node."""
+    if len(nodes) != len(data):
+        raise ValueError(f"set_data_all: {len(nodes)} nodes but {len(data)} numbers")
+    checked = [
+        x if type(x) is float and x - x == 0.0 else check_number(x, f"set_data_all: data[{i}]")
+        for i, x in enumerate(data)
+    ]
+    global _data_version
+    with _global_lock:
+        version = _data_version = _next_version()
+    for node, x in zip(nodes, checked):
+        node.data = x
+        node._version = version
+
+
 def gradients(root: Value) -> dict[Value, float]:
     """d(root)/d(node) for every node of `root`'s graph, leaving every `.grad` alone:
     what `root.backward()` would add."""

@@ -2,8 +2,10 @@
 
 In order of increasing complexity: `SGD` (momentum, dampening, Nesterov, weight decay),
 `RMSprop` (centered, momentum), `Adam` (bias correction, AMSGrad) and `AdamW` (Adam with
-decoupled weight decay). Each `_update` is the formula of PyTorch's documentation for one
-parameter, in its order, so a trajectory matches `torch.optim`'s to rounding.
+decoupled weight decay). Each `_update` is the formula of PyTorch's documentation, in its
+order, so a trajectory matches `torch.optim`'s to rounding; it runs on numpy arrays of a
+group's parameters (elementwise float64 arithmetic is IEEE's, so the numbers are the ones
+plain floats give, bit for bit: the tests check it).
 
 As in PyTorch: `opt.param_groups` is a list of groups, each a mapping with its `"params"` and
 its hyperparameters (a schedule sets ``group["lr"]``); `opt.state[p]` holds a parameter's
@@ -23,19 +25,26 @@ from __future__ import annotations
 
 import inspect
 import math
+import operator
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from typing import Any, ClassVar
 
+import numpy as np
+from numpy.typing import NDArray
+
 from autograd import Value
 from autograd.errors import NonFiniteError
 from autograd.validation import check_flag, check_int, check_number, finite_floats
-from nn._data import set_data
+from nn._data import set_data_of_all
 
 __all__ = ["SGD", "Adam", "AdamW", "Optimizer", "ParamGroup", "RMSprop"]
 
 Check = Callable[[object, str], object]
 Params = Iterable[Value] | Iterable[Mapping[str, Any]]
+Array = NDArray[np.float64]
+State = dict[str, Array]
+NONE_YET = math.nan  # a state's default that means "no value yet" (stored states are finite)
 
 
 def _non_negative(x: object, name: str) -> float:
@@ -107,14 +116,15 @@ class ParamGroup(MutableMapping[str, Any]):
 class Optimizer:
     """Base class: holds the parameter groups and the state, and makes `step()` atomic.
 
-    A subclass lists its hyperparameters with their checks (`_checks`), the names of its
-    per-parameter state (`_state_names`), and writes `_update`: the new value of one
-    parameter, given its data, its gradient, its state (a dict it updates) and its group's
-    hyperparameters.
+    A subclass lists its hyperparameters with their checks (`_checks`), its per-parameter
+    state's names with their values before the first step (`_state_defaults`), and writes
+    `_update`: the new values of a group's parameters, given their data, their gradients,
+    their state (an array per name) and the group's hyperparameters, with the state it
+    computed.
     """
 
     _checks: ClassVar[dict[str, Check]] = {"lr": _non_negative}
-    _state_names: ClassVar[tuple[str, ...]] = ()
+    _state_defaults: ClassVar[dict[str, float]] = {}
 
     def __init__(self, params: Params, defaults: Mapping[str, Any]) -> None:
         self.defaults = self._checked(defaults)
@@ -154,22 +164,50 @@ class Optimizer:
 
     def step(self) -> None:
         """Update every parameter; atomic: all new values are computed and checked first."""
-        updates: list[tuple[Value, float, dict[str, float]]] = []
+        updates: list[tuple[tuple[Value, ...], Array, State]] = []
         for group in self.param_groups:
-            settings = group.settings()
-            for p in group["params"]:
-                state = dict(self.state.get(p, {}))
-                new = self._update(p.data, _finite(self, p, "its gradient", p.grad), state, settings)
-                for name, x in (("its new value", new), *state.items()):
-                    _finite(self, p, name, x)
-                updates.append((p, new, state))
-        for p, new, state in updates:
-            set_data(p, new)
-            if state:
-                self.state[p] = state
+            params: tuple[Value, ...] = group["params"]
+            data = np.fromiter(map(_get_data, params), np.float64, len(params))
+            grad = np.fromiter(map(_get_grad, params), np.float64, len(params))
+            self._check_finite(params, "its gradient", grad)
+            states = [self.state.get(p, {}) for p in params]
+            old = {name: self._gather(params, states, name, x) for name, x in self._state_defaults.items()}
+            with np.errstate(all="ignore"):  # an overflow is found by the checks below, naming it
+                new, state = self._update(data, grad, old, group.settings())
+            for name, x in (("its new value", new), *state.items()):
+                self._check_finite(params, name, x)
+            updates.append((params, new, state))
+        for params, new, state in updates:
+            set_data_of_all(params, new.tolist())
+            columns = {name: x.tolist() for name, x in state.items()}
+            for i, p in enumerate(params if columns else ()):  # SGD without momentum keeps none
+                self.state[p] = {**self.state.get(p, {}), **{name: x[i] for name, x in columns.items()}}
 
-    def _update(self, p: float, g: float, state: dict[str, float], s: dict[str, Any]) -> float:
+    def _update(self, p: Array, g: Array, old: State, s: dict[str, Any]) -> tuple[Array, State]:
         raise NotImplementedError(f"{type(self).__name__} defines no update: use SGD, RMSprop, Adam or AdamW")
+
+    def _gather(
+        self, params: tuple[Value, ...], states: list[dict[str, float]], name: str, default: float
+    ) -> Array:
+        """The state `name` of each parameter (`default` where it has none yet); a stored
+        value that is not finite (set by hand) is an error, as it would be in the update."""
+        column = np.array([s.get(name, default) for s in states], dtype=np.float64)
+        if not np.isfinite(column).all():  # a default may be NONE_YET; a stored value may not
+            stored = np.fromiter((name in s for s in states), bool, len(states))
+            self._check_finite(params, f"its {name}", np.where(stored, column, 0.0))
+        return column
+
+    def _check_finite(self, params: tuple[Value, ...], what: str, x: Array) -> None:
+        # float arithmetic overflows to inf silently: a diverging run must say so instead
+        finite = np.isfinite(x)
+        if not finite.all():
+            k = int(np.flatnonzero(~finite)[0])
+            p = params[k]
+            index = next(i for i, q in enumerate(self.params) if q is p)
+            raise NonFiniteError(
+                f"{type(self).__name__}.step(): parameter {index} ({p!r}): {what} would be "
+                f"{float(x[k])!r}: training diverged (learning rate too large?); no parameter was changed"
+            )
 
     def state_dict(self) -> dict[str, Any]:
         """PyTorch's layout: ``{"state": {index: {name: float}}, "param_groups": [{..., "params":
@@ -218,7 +256,7 @@ class Optimizer:
                 )
             new_settings.append(self._checked(settings))
         new_state = {
-            by_index[_index(k, by_index)]: _state(v, k, self._state_names)
+            by_index[_index(k, by_index)]: _state(v, k, tuple(self._state_defaults))
             for k, v in _items(state_dict["state"])
         }
         for group, settings in zip(self.param_groups, new_settings, strict=True):
@@ -285,7 +323,7 @@ class SGD(Optimizer):
         "weight_decay": _non_negative,
         "nesterov": check_flag,
     }
-    _state_names = ("momentum_buffer",)
+    _state_defaults: ClassVar[dict[str, float]] = {"momentum_buffer": NONE_YET}
 
     def __init__(
         self,
@@ -309,17 +347,17 @@ class SGD(Optimizer):
                 f"dampening={s['dampening']!r}"
             )
 
-    def _update(self, p: float, g: float, state: dict[str, float], s: dict[str, Any]) -> float:
+    def _update(self, p: Array, g: Array, old: State, s: dict[str, Any]) -> tuple[Array, State]:
         lr: float = s["lr"]
         momentum: float = s["momentum"]
+        state: State = {}
         if s["weight_decay"] != 0.0:
             g = g + s["weight_decay"] * p
         if momentum != 0.0:
-            b = state.get("momentum_buffer")
-            b = g if b is None else momentum * b + (1.0 - s["dampening"]) * g
-            state["momentum_buffer"] = b
+            b = old["momentum_buffer"]
+            b = state["momentum_buffer"] = np.where(np.isnan(b), g, momentum * b + (1.0 - s["dampening"]) * g)
             g = g + momentum * b if s["nesterov"] else b
-        return p - lr * g
+        return p - lr * g, state
 
 
 class RMSprop(Optimizer):
@@ -342,7 +380,9 @@ class RMSprop(Optimizer):
         "momentum": _fraction,
         "centered": check_flag,
     }
-    _state_names = ("step", "square_avg", "momentum_buffer", "grad_avg")
+    _state_defaults: ClassVar[dict[str, float]] = dict.fromkeys(
+        ("step", "square_avg", "momentum_buffer", "grad_avg"), 0.0
+    )
 
     def __init__(
         self,
@@ -359,23 +399,23 @@ class RMSprop(Optimizer):
         )
         super().__init__(params, settings)
 
-    def _update(self, p: float, g: float, state: dict[str, float], s: dict[str, Any]) -> float:
+    def _update(self, p: Array, g: Array, old: State, s: dict[str, Any]) -> tuple[Array, State]:
         lr: float = s["lr"]
         alpha: float = s["alpha"]
         momentum: float = s["momentum"]
         if s["weight_decay"] != 0.0:
             g = g + s["weight_decay"] * p
-        state["step"] = state.get("step", 0.0) + 1.0
-        v = state["square_avg"] = alpha * state.get("square_avg", 0.0) + (1.0 - alpha) * (g * g)
+        state: State = {"step": old["step"] + 1.0}
+        v = state["square_avg"] = alpha * old["square_avg"] + (1.0 - alpha) * (g * g)
         if s["centered"]:
-            g_avg = state["grad_avg"] = alpha * state.get("grad_avg", 0.0) + (1.0 - alpha) * g
-            v = max(v - g_avg * g_avg, 0.0)  # >= 0 exactly (Jensen); max only absorbs rounding
+            g_avg = state["grad_avg"] = alpha * old["grad_avg"] + (1.0 - alpha) * g
+            v = np.maximum(v - g_avg * g_avg, 0.0)  # >= 0 exactly (Jensen); max only absorbs rounding
         eps: float = s["eps"]
-        avg = math.sqrt(v) + eps
+        avg = np.sqrt(v) + eps
         if momentum > 0.0:
-            b = state["momentum_buffer"] = momentum * state.get("momentum_buffer", 0.0) + g / avg
-            return p - lr * b
-        return p - lr * (g / avg)
+            b = state["momentum_buffer"] = momentum * old["momentum_buffer"] + g / avg
+            return p - lr * b, state
+        return p - lr * (g / avg), state
 
 
 class Adam(Optimizer):
@@ -397,7 +437,9 @@ class Adam(Optimizer):
         "weight_decay": _non_negative,
         "amsgrad": check_flag,
     }
-    _state_names = ("step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq")
+    _state_defaults: ClassVar[dict[str, float]] = dict.fromkeys(
+        ("step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq"), 0.0
+    )
     _decoupled = False
 
     def __init__(
@@ -413,7 +455,7 @@ class Adam(Optimizer):
             params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad)
         )
 
-    def _update(self, p: float, g: float, state: dict[str, float], s: dict[str, Any]) -> float:
+    def _update(self, p: Array, g: Array, old: State, s: dict[str, Any]) -> tuple[Array, State]:
         lr: float = s["lr"]
         decay: float = s["weight_decay"]
         betas: tuple[float, float] = s["betas"]
@@ -423,15 +465,16 @@ class Adam(Optimizer):
                 p = p * (1.0 - lr * decay)
             else:
                 g = g + decay * p
-        t = state["step"] = state.get("step", 0.0) + 1.0
-        m = state["exp_avg"] = beta1 * state.get("exp_avg", 0.0) + (1.0 - beta1) * g
-        v = state["exp_avg_sq"] = beta2 * state.get("exp_avg_sq", 0.0) + (1.0 - beta2) * (g * g)
+        t = old["step"] + 1.0
+        state: State = {"step": t}
+        m = state["exp_avg"] = beta1 * old["exp_avg"] + (1.0 - beta1) * g
+        v = state["exp_avg_sq"] = beta2 * old["exp_avg_sq"] + (1.0 - beta2) * (g * g)
         if s["amsgrad"]:
-            v = state["max_exp_avg_sq"] = max(state.get("max_exp_avg_sq", 0.0), v)
-        step_size: float = lr / (1.0 - beta1**t)
+            v = state["max_exp_avg_sq"] = np.maximum(old["max_exp_avg_sq"], v)
+        step_size = lr / (1.0 - _powers(beta1, t))
         eps: float = s["eps"]
-        denom = math.sqrt(v) / math.sqrt(1.0 - beta2**t) + eps
-        return p - step_size * (m / denom)
+        denom = np.sqrt(v) / np.sqrt(1.0 - _powers(beta2, t)) + eps
+        return p - step_size * (m / denom), state
 
 
 class AdamW(Adam):
@@ -480,15 +523,15 @@ def _groups(params: object) -> list[dict[str, Any]]:
     return [{"params": items}]
 
 
-def _finite(opt: Optimizer, p: Value, what: str, x: float) -> float:
-    # float arithmetic overflows to inf silently: a diverging run must say so instead
-    if not math.isfinite(x):
-        index = next(i for i, q in enumerate(opt.params) if q is p)
-        raise NonFiniteError(
-            f"{type(opt).__name__}.step(): parameter {index} ({p!r}): {what} would be {x!r}: training "
-            "diverged (learning rate too large?); no parameter was changed"
-        )
-    return x
+_get_data = operator.attrgetter("data")
+_get_grad = operator.attrgetter("grad")
+
+
+def _powers(base: float, exponents: Array) -> Array:
+    """base ** t for each t, with Python's float power (numpy's vectorised power may round
+    the last bit differently); the parameters of a group usually share one step count."""
+    distinct, where = np.unique(exponents, return_inverse=True)
+    return np.array([base**t for t in distinct.tolist()])[where]
 
 
 def _jsonable(settings: dict[str, Any]) -> dict[str, Any]:

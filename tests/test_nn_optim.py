@@ -291,6 +291,23 @@ def test_a_non_finite_gradient_is_refused() -> None:
     assert p.data == 1.0
 
 
+@pytest.mark.parametrize(
+    ("cls", "kwargs", "name"),
+    [(SGD, {"lr": 0.1, "momentum": 0.9}, "momentum_buffer"), (Adam, {}, "exp_avg_sq")],
+)
+def test_a_state_set_by_hand_to_a_non_finite_number_is_refused(cls, kwargs, name) -> None:
+    params = [Value(1.0), Value(2.0)]
+    opt = cls(params, **kwargs)
+    for p in params:
+        p.grad = 0.5
+    opt.step()
+    opt.state[params[1]][name] = math.nan
+    before = [p.data for p in params]
+    with pytest.raises(NonFiniteError, match=f"parameter 1 .*its {name} would be nan"):
+        opt.step()
+    assert [p.data for p in params] == before
+
+
 def test_lr_assigned_after_construction_is_checked() -> None:
     opt = SGD([Value(1.0)], lr=0.1, momentum=0.9)
     with pytest.raises(ValueError, match=r"lr must satisfy 0\.0 <= lr, got -5"):

@@ -6,7 +6,8 @@ gradient of that mean to every parameter's `.grad`; ``tape.value_and_grad(theta,
 returns both at parameter numbers kept in an array, touching no Value. Modules: `_trace`
 (tracing), `_program` (the flat layout, merged sums), `_numpy` and `_kernels` (the levelized
 batch replay), `_python` (straight-line Python per example), `_checks` (errors, retrace,
-stale guard), `_batch` (batch arguments). Importing this package does not import numpy; building a tape does.
+stale guard), `_batch` (batch arguments). Importing this package does not import numpy;
+building a tape does.
 """
 
 from autograd.tape._tape import Tape, trace

@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from autograd.engine import Value
+from autograd.engine import Value, set_data_all
 from autograd.errors import NonFiniteError, TraceError
 from autograd.tape import _trace
 from autograd.tape._checks import Guard, compare, nearby, raise_engine_error
@@ -215,8 +215,7 @@ class Tape:
     def set_parameter_data(self, params: Any) -> None:
         """Give each parameter its number from `params` (in `tape.params` order) through
         `Value.set_data`, so graphs built before are stale. All are checked before any changes."""
-        for p, x in zip(self.params, self._parameter_array(params).tolist()):
-            p.set_data(x)
+        set_data_all(self.params, self._parameter_array(params).tolist())
 
     def _parameter_array(self, params: Any) -> NDArray[np.float64]:
         """`params` as a float64 array of one finite number per parameter, or a clear error."""
