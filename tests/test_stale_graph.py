@@ -4,6 +4,7 @@ step does) is a StaleGraphError, never gradients computed from the old data."""
 import pytest
 
 from autograd import Value, gradients
+from autograd.engine import set_data_all
 from autograd.errors import StaleGraphError
 from nn.optim import SGD
 
@@ -32,6 +33,24 @@ def test_a_graph_rebuilt_after_the_step_gives_the_new_gradient() -> None:
         loss.backward()
         assert w.grad == pytest.approx(expected, rel=1e-12)
         w.set_data(w.data - 0.1 * w.grad)
+
+
+def test_set_data_all_checks_every_number_first_and_makes_old_graphs_stale() -> None:
+    a, b = Value(1.0), Value(2.0)
+    loss = a * b
+    with pytest.raises(ValueError, match=r"data\[1\].*finite"):
+        set_data_all([a, b], [5.0, float("inf")])
+    with pytest.raises(ValueError, match="2 nodes but 1 numbers"):
+        set_data_all([a, b], [5.0])
+    assert (a.data, b.data) == (1.0, 2.0)  # nothing changed
+    loss.backward()
+    set_data_all([a, b], [5, 6.5])
+    assert (a.data, b.data) == (5.0, 6.5) and type(a.data) is float
+    with pytest.raises(StaleGraphError):
+        loss.backward()
+    fresh = a * b
+    fresh.backward()
+    assert (a.grad, b.grad) == (2.0 + 6.5, 1.0 + 5.0)  # the first backward's, then the fresh graph's
 
 
 def test_a_graph_partly_built_before_the_change_is_stale() -> None:
