@@ -3,8 +3,7 @@
 
 Two ways to step, as a user of the tape may write them: with the parameters' numbers kept in
 an array (`tape.value_and_grad`, an array SGD update: this engine), or with the gradient added
-to each Value's `.grad` and SGD as a Python loop over the Values (`bench.engines.tape_values`,
-how `nn.optim` steps)."""
+to each Value's `.grad` and SGD as a Python loop over the Values (`bench.engines.tape_values`)."""
 
 from collections.abc import Sequence
 from typing import Any

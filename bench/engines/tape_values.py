@@ -1,4 +1,4 @@
-"""The compiled tape stepped through the Values, as `nn.optim` steps: `tape.backward` adds the
+"""The compiled tape stepped through the Values, as with `nn.optim`: `tape.backward` adds the
 gradient to each parameter's `.grad`, then SGD is a Python loop over the Values. The gap to
 `bench.engines.tape` (parameters in an array) is that per-parameter loop."""
 
