@@ -164,7 +164,7 @@ class Optimizer:
 
     def step(self) -> None:
         """Update every parameter; atomic: all new values are computed and checked first."""
-        updates: list[tuple[tuple[Value, ...], Array, State]] = []
+        updates: list[tuple[tuple[Value, ...], Array, State, list[dict[str, float]]]] = []
         for group in self.param_groups:
             params: tuple[Value, ...] = group["params"]
             data = np.fromiter(map(_get_data, params), np.float64, len(params))
@@ -176,12 +176,12 @@ class Optimizer:
                 new, state = self._update(data, grad, old, group.settings())
             for name, x in (("its new value", new), *state.items()):
                 self._check_finite(params, name, x)
-            updates.append((params, new, state))
-        for params, new, state in updates:
+            updates.append((params, new, state, states))
+        for params, new, state, states in updates:
             set_data_of_all(params, new.tolist())
             columns = {name: x.tolist() for name, x in state.items()}
             for i, p in enumerate(params if columns else ()):  # SGD without momentum keeps none
-                self.state[p] = {**self.state.get(p, {}), **{name: x[i] for name, x in columns.items()}}
+                self.state[p] = {**states[i], **{name: x[i] for name, x in columns.items()}}
 
     def _update(self, p: Array, g: Array, old: State, s: dict[str, Any]) -> tuple[Array, State]:
         raise NotImplementedError(f"{type(self).__name__} defines no update: use SGD, RMSprop, Adam or AdamW")
@@ -471,9 +471,10 @@ class Adam(Optimizer):
         v = state["exp_avg_sq"] = beta2 * old["exp_avg_sq"] + (1.0 - beta2) * (g * g)
         if s["amsgrad"]:
             v = state["max_exp_avg_sq"] = np.maximum(old["max_exp_avg_sq"], v)
-        step_size = lr / (1.0 - _powers(beta1, t))
+        beta1_t, beta2_t = _powers(t, beta1, beta2)
+        step_size = lr / (1.0 - beta1_t)
         eps: float = s["eps"]
-        denom = np.sqrt(v) / np.sqrt(1.0 - _powers(beta2, t)) + eps
+        denom = np.sqrt(v) / np.sqrt(1.0 - beta2_t) + eps
         return p - step_size * (m / denom), state
 
 
@@ -527,11 +528,12 @@ _get_data = operator.attrgetter("data")
 _get_grad = operator.attrgetter("grad")
 
 
-def _powers(base: float, exponents: Array) -> Array:
-    """base ** t for each t, with Python's float power (numpy's vectorised power may round
-    the last bit differently); the parameters of a group usually share one step count."""
+def _powers(exponents: Array, *bases: float) -> list[Array]:
+    """base ** t for each t and each base, with Python's float power (numpy's vectorised power
+    may round the last bit differently); the parameters of a group usually share one step
+    count, so each power is computed once per distinct t."""
     distinct, where = np.unique(exponents, return_inverse=True)
-    return np.array([base**t for t in distinct.tolist()])[where]
+    return [np.array([base**t for t in distinct.tolist()])[where] for base in bases]
 
 
 def _jsonable(settings: dict[str, Any]) -> dict[str, Any]:
