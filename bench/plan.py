@@ -44,7 +44,8 @@ TORCH_BATCHED = _plain("torch-batched")
 NUMPY = _plain("numpy")
 TAPE = _plain("tape")
 TAPE_VALUES = _plain("tape-values")
-COLUMNS = (
+# one graph per example (and the floor of plain floats), then whole-batch engines
+SCALAR = (
     CHAINRULE,
     CHAINRULE_RARE_FULL_GC,
     CHAINRULE_GC_OFF,
@@ -53,16 +54,12 @@ COLUMNS = (
     MICROGRAD_DEEP,
     TORCH,
     FLOOR,
-    TAPE,
-    TAPE_VALUES,
-    TORCH_BATCHED,
-    NUMPY,
 )
+BATCHED = (TAPE, TAPE_VALUES, TORCH_BATCHED, NUMPY)  # moons step and digits epoch
+COLUMNS = (*SCALAR, *BATCHED)
 
 GRAPH_ENGINES = (CHAINRULE, MICROGRAD, TORCH)
 ALL_ENGINES = (CHAINRULE, MICROGRAD, TORCH, FLOOR)
-# whole-batch engines: moons step and digits epoch
-BATCHED = (TAPE, TAPE_VALUES, TORCH_BATCHED, NUMPY)
 # bytes per node: micrograd's backward needs the raised limit even at a modest depth
 MEMORY_ENGINES = (
     CHAINRULE,
@@ -188,16 +185,7 @@ class SpeedTable:
 SPEED_TABLES = (
     SpeedTable(
         "scalar engines",
-        (
-            CHAINRULE,
-            CHAINRULE_RARE_FULL_GC,
-            CHAINRULE_GC_OFF,
-            MICROGRAD,
-            MICROGRAD_GC_OFF,
-            MICROGRAD_DEEP,
-            TORCH,
-            FLOOR,
-        ),
+        SCALAR,
         (
             *((c, CHAINRULE) for c in (MICROGRAD, MICROGRAD_GC_OFF, MICROGRAD_DEEP, TORCH)),
             (CHAINRULE, FLOOR),
