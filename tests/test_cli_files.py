@@ -19,7 +19,7 @@ from PIL import Image
 from autograd import animate, topological_order
 from chainrule.cli import main
 from chainrule.cli._common import write_output
-from tests.helpers import small_graph
+from tests.helpers import one_line_error, small_graph
 
 OVERFLOWING = ["--inputs", "1e308,1e308", "--weights", "10,1,1,1,1,1,1,1"]
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graphviz's dot")
@@ -79,6 +79,18 @@ def test_a_fifo_is_written_into_not_replaced(tmp_path: Path) -> None:
 
 
 # ---- item 6: every output path checked before any work; nothing created on failure ----
+
+
+@pytest.mark.parametrize("command", ["sweep", "graddesc"])
+@pytest.mark.parametrize("option", ["--csv", "--plot"])
+def test_unwritable_path_is_one_line_before_any_work(
+    command: str, option: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    assert main([command, option, str(blocker / "out")]) == 2  # a file cannot be a directory, even for root
+    err = one_line_error(capsys, command)
+    assert err.startswith(f"chainrule {command}: error: {option}: cannot write '{blocker / 'out'}'")
 
 
 def test_a_failed_graph_run_leaves_out_untouched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

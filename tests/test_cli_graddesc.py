@@ -142,14 +142,3 @@ def test_bad_arguments_end_with_one_line(
     assert main(["graddesc", *argv]) == 2
     err = one_line_error(capsys, "graddesc")
     assert message in err
-
-
-@pytest.mark.parametrize("option", ["--csv", "--plot"])
-def test_unwritable_path_is_one_line_before_any_work(
-    option: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    blocker = tmp_path / "a-file"
-    blocker.write_text("")
-    assert main(["graddesc", option, str(blocker / "out")]) == 2
-    err = one_line_error(capsys, "graddesc")
-    assert err.startswith(f"chainrule graddesc: error: {option}: cannot write")

@@ -126,17 +126,6 @@ def test_bad_arguments_end_with_one_line(
     assert message in err
 
 
-@pytest.mark.parametrize("option", ["--csv", "--plot"])
-def test_unwritable_path_is_one_line_before_any_work(
-    option: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    blocker = tmp_path / "a-file"
-    blocker.write_text("")
-    assert main(["sweep", option, str(blocker / "out")]) == 2  # a file cannot be a directory, even for root
-    err = one_line_error(capsys, "sweep")
-    assert err.startswith(f"chainrule sweep: error: {option}: cannot write '{blocker / 'out'}'")
-
-
 def test_installed_script(tmp_path: Path) -> None:
     script = shutil.which("chainrule", path=str(Path(sys.executable).parent))
     assert script is not None, "the chainrule console script is not installed"

@@ -104,3 +104,5 @@ def test_an_sgd_step_makes_the_old_graph_stale() -> None:
     opt.zero_grad()
     with pytest.raises(StaleGraphError, match="rebuild the graph"):
         loss.backward()
+    ((w - 1.0) ** 2).backward()  # a graph built after the step is fine
+    assert w.grad == pytest.approx(2.0 * (2.6 - 1.0), rel=1e-15)
