@@ -13,8 +13,8 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import NamedTuple
 
 from autograd import Value
+from autograd.engine import set_data_all
 from autograd.validation import check_choice, check_flag, check_int, check_number, is_number
-from nn._data import set_data
 from nn.init import Initializer, XavierUniform, as_rng
 
 __all__ = ["ACTIVATIONS", "MLP", "IncompatibleKeys", "Layer", "Module", "Neuron"]
@@ -80,8 +80,7 @@ class Module:
         values = {
             name: check_number(x, f"state_dict[{name!r}]") for name, x in state_dict.items() if name in own
         }
-        for name, x in values.items():
-            set_data(own[name], x)
+        set_data_all([own[name] for name in values], list(values.values()))
         return IncompatibleKeys(missing, unexpected)
 
     def graph_groups(self, order: Sequence[Value]) -> list[tuple[str, Value, list[Value]]]:

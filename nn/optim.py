@@ -34,9 +34,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from autograd import Value
+from autograd.engine import set_data_all
 from autograd.errors import NonFiniteError
 from autograd.validation import check_flag, check_int, check_number, finite_floats
-from nn._data import set_data_of_all
 
 __all__ = ["SGD", "Adam", "AdamW", "Optimizer", "ParamGroup", "RMSprop"]
 
@@ -178,7 +178,7 @@ class Optimizer:
                 self._check_finite(params, name, x)
             updates.append((params, new, state, states))
         for params, new, state, states in updates:
-            set_data_of_all(params, new.tolist())
+            set_data_all(params, new.tolist())
             columns = {name: x.tolist() for name, x in state.items()}
             for i, p in enumerate(params if columns else ()):  # SGD without momentum keeps none
                 self.state[p] = {**states[i], **{name: x[i] for name, x in columns.items()}}
