@@ -32,7 +32,8 @@ from collections.abc import Callable, Sequence
 from contextlib import ContextDecorator
 from typing import Any, TypeAlias
 
-from autograd.errors import DomainError, NonFiniteError, StaleGraphError, ZeroDivisionDomainError
+from autograd.errors import NonFiniteError, StaleGraphError
+from autograd.ops import FLOATS, OPS, Op
 from autograd.validation import check_number, is_number
 
 Number: TypeAlias = int | float
@@ -208,13 +209,13 @@ class Value:
         if isinstance(other, Value):
             b = other.data
             if b == 0.0:
-                raise ZeroDivisionDomainError(f"/: division of {self.data!r} by a zero Value")
+                raise _DIVISION_BY_ZERO.error_at("/", self.data, b)
             return _node(self.data / b, "/", self, 1.0 / b, other, -(self.data / b) / b)
         c = _constant(other, "/")
         if c is None:
             return NotImplemented
         if c == 0.0:
-            raise ZeroDivisionDomainError(f"/: division of {self.data!r} by zero")
+            raise _DIVISION_BY_ZERO.error_at("/", self.data, c)
         return _node(self.data / c, "/", self, 1.0 / c, None, c)
 
     def __rtruediv__(self, other: Number) -> Value:  # other / self
@@ -223,15 +224,14 @@ class Value:
             return NotImplemented
         b = self.data
         if b == 0.0:
-            raise ZeroDivisionDomainError(f"/: division of {c!r} by a zero Value")
+            raise _DIVISION_BY_ZERO.error_at("/", c, b)
         return _node(c / b, "/", None, c, self, -(c / b) / b)
 
     def __pow__(self, other: Operand) -> Value:
         a = self.data
         if isinstance(other, Value):  # a**b = exp(b·ln a): needs a > 0 for d/db = a**b·ln a
-            if a <= 0.0:
-                raise DomainError(f"**: base must be > 0 with a Value exponent, got {a!r}")
             b = other.data
+            _check_pow(a, b, exponent_is_value=True)
             out = _pow(a, b)
             return _node(out, "**", self, _pow_derivative(a, b), other, out * math.log(a))
         n = _constant(other, "**")
@@ -239,84 +239,69 @@ class Value:
             return NotImplemented
         if n == 0.0:  # x**0 = 1 everywhere, 0**0 included, with derivative 0
             return _node(1.0, "**", self, 0.0, None, n)
-        if a < 0.0 and not n.is_integer():
-            raise DomainError(f"**: negative base {a!r} with non-integer exponent {n!r}")
-        if a == 0.0 and n < 0.0:
-            raise ZeroDivisionDomainError(f"**: {a!r} ** {n!r} is infinite (a division by zero)")
+        _check_pow(a, n, exponent_is_value=False)
         return _node(_pow(a, n), "**", self, _pow_derivative(a, n), None, n)
 
     def __rpow__(self, other: Number) -> Value:  # other ** self
         c = _constant(other, "**")
         if c is None:
             return NotImplemented
-        if c <= 0.0:
-            raise DomainError(f"**: base must be > 0 with a Value exponent, got {c!r}")
+        _check_pow(c, self.data, exponent_is_value=True)
         out = _pow(c, self.data)
         return _node(out, "**", None, c, self, out * math.log(c))
 
+    # the other ops' math is in their rows of autograd.ops.OPS, which `_unary` applies
+
     def exp(self) -> Value:
-        try:
-            out = math.exp(self.data)
-        except OverflowError:
-            raise NonFiniteError(f"exp: overflow at {self.data!r}") from None
-        return _node(out, "exp", self, out)
+        """eˣ, with derivative eˣ."""
+        return _unary(_EXP, self)
 
     def log(self) -> Value:
-        x = self.data
-        if x <= 0.0:
-            raise DomainError(f"log: argument must be > 0, got {x!r}")
-        return _node(math.log(x), "log", self, 1.0 / x)
+        """ln x for x > 0, with derivative 1/x."""
+        return _unary(_LOG, self)
 
     def tanh(self) -> Value:
-        # sech²x = 4e/(1+e)² with e = exp(-2|x|): 1 - tanh² would lose every digit for large |x|
-        e = math.exp(-2.0 * abs(self.data))
-        return _node(math.tanh(self.data), "tanh", self, 4.0 * e / ((1.0 + e) * (1.0 + e)))
+        """tanh x, with derivative sech²x (computed so that no digit is lost for large |x|)."""
+        return _unary(_TANH, self)
 
     def sigmoid(self) -> Value:
-        # With e = exp(-|x|) ≤ 1 nothing overflows, and σ' = e/(1+e)² keeps its digits where
-        # σ(1-σ) would cancel: σ(x) = 1/(1+e) for x ≥ 0, e/(1+e) below.
-        x = self.data
-        e = math.exp(-abs(x))
-        s = 1.0 / (1.0 + e) if x >= 0.0 else e / (1.0 + e)
-        return _node(s, "sigmoid", self, e / ((1.0 + e) * (1.0 + e)))
+        """σ(x) = 1/(1 + e⁻ˣ), with derivative σ(x)(1 − σ(x)); nothing overflows."""
+        return _unary(_SIGMOID, self)
 
     def relu(self) -> Value:
-        x = self.data
-        return _node(x if x > 0.0 else 0.0, "relu", self, 1.0 if x > 0.0 else 0.0)
+        """max(x, 0), with derivative 1 for x > 0, else 0."""
+        return _unary(_RELU, self)
 
     def __neg__(self) -> Value:  # -self
         return _node(-self.data, "neg", self, -1.0)
 
     def abs(self) -> Value:
         """|x|, with derivative sign(x) and 0 at 0 (PyTorch's subgradient)."""
-        x = self.data
-        return _node(abs(x), "abs", self, 1.0 if x > 0.0 else -1.0 if x < 0.0 else 0.0)
+        return _unary(_ABS, self)
 
     def __abs__(self) -> Value:  # abs(self)
         return self.abs()
 
     def sqrt(self) -> Value:
         """√x for x >= 0; its derivative 1/(2√x) is infinite at 0."""
-        x = self.data
-        if x < 0.0:
-            raise DomainError(f"sqrt: argument must be >= 0, got {x!r}")
-        out = math.sqrt(x)
-        return _node(out, "sqrt", self, 0.5 / out if out > 0.0 else math.inf)
+        return _unary(_SQRT, self)
 
     def log1p(self) -> Value:
         """ln(1 + x), exact for tiny x where ``(1 + x).log()`` loses every digit."""
-        x = self.data
-        if x <= -1.0:
-            raise DomainError(f"log1p: argument must be > -1, got {x!r}")
-        return _node(math.log1p(x), "log1p", self, 1.0 / (1.0 + x))
+        return _unary(_LOG1P, self)
 
     def softplus(self) -> Value:
         """ln(1 + eˣ), computed as max(x, 0) + ln(1 + e^-|x|): nothing overflows and it is
         exact at ±1000 (the naive form overflows at 710). Its derivative is σ(x)."""
-        x = self.data
-        e = math.exp(-abs(x))
-        sigma = 1.0 / (1.0 + e) if x >= 0.0 else e / (1.0 + e)
-        return _node((x if x > 0.0 else 0.0) + math.log1p(e), "softplus", self, sigma)
+        return _unary(_SOFTPLUS, self)
+
+    def sin(self) -> Value:
+        """sin x, with derivative cos x."""
+        return _unary(_SIN, self)
+
+    def cos(self) -> Value:
+        """cos x, with derivative −sin x."""
+        return _unary(_COS, self)
 
     # ---- the graph ----
 
@@ -514,6 +499,47 @@ def _non_finite_gradient(order: list[Value], child: Value, g: float) -> NonFinit
     return NonFiniteError(f"backward: the gradient reaching {child!r} is {g!r}")
 
 
+_EXP, _LOG, _TANH, _SIGMOID, _RELU, _ABS, _SQRT, _LOG1P, _SOFTPLUS, _SIN, _COS, _MAXIMUM = (
+    OPS[name]
+    for name in (
+        "exp",
+        "log",
+        "tanh",
+        "sigmoid",
+        "relu",
+        "abs",
+        "sqrt",
+        "log1p",
+        "softplus",
+        "sin",
+        "cos",
+        "maximum",
+    )
+)
+(_DIVISION_BY_ZERO,) = OPS["/"].domain
+_POW_DOMAIN = OPS["**"].domain
+
+
+def _unary(op: Op, x: Value) -> Value:
+    """The node of a one-operand op of the table: its domain checked, its result and local
+    derivative computed on floats by the table's formulas."""
+    a = x.data
+    for domain in op.domain:
+        if not domain.test(a):
+            raise domain.error_at(op.name, a)
+    try:
+        out = op.forward(FLOATS, a)
+    except OverflowError:
+        raise NonFiniteError(f"{op.name}: overflow at {a!r}") from None
+    return _node(out, op.name, x, op.derivatives[0](FLOATS, a, out))
+
+
+def _check_pow(a: float, b: float, *, exponent_is_value: bool) -> None:
+    for domain in _POW_DOMAIN:
+        if (exponent_is_value or domain.only_if_value is None) and not domain.test(a, b):
+            raise domain.error_at("**", a, b)
+
+
 def _pow_derivative(a: float, n: float) -> float:
     """n·a^(n-1), infinite where that overflows (as at 0 ** 0.5): it is an error only if
     backward sends a gradient through it."""
@@ -655,8 +681,29 @@ def maximum(a: Operand, b: Operand) -> Value:
     """
     x = a.data if isinstance(a, Value) else check_number(a, "maximum: a")
     y = b.data if isinstance(b, Value) else check_number(b, "maximum: b")
-    da, db = (1.0, 0.0) if x > y else (0.0, 1.0) if x < y else (0.5, 0.5)
-    return _binary(x if x >= y else y, "maximum", a, x, da, b, y, db)
+    out, (da, db) = _MAXIMUM.on_floats(x, y)
+    return _binary(out, "maximum", a, x, da, b, y, db)
+
+
+def apply(op: str, *operands: Operand) -> Value:
+    """The op named `op` in `autograd.ops.OPS` applied to `operands` on this engine: Python's
+    operator for it, else the `Value` method of its name (one operand), else this module's
+    function of its name (``maximum``)."""
+    spec = OPS.get(op)
+    if spec is None:
+        raise ValueError(f"apply: no op {op!r} in autograd.ops.OPS")
+    if len(operands) != spec.arity:
+        raise TypeError(f"apply: {op} takes {spec.arity} operand(s), got {len(operands)}")
+    if spec.operator:
+        result: Value = getattr(operator, spec.operator)(*operands)
+        return result
+    if spec.arity == 1:
+        return getattr(Value, op)(_as_value(operands[0]))  # type: ignore[no-any-return]
+    return globals()[op](*operands)  # type: ignore[no-any-return]
+
+
+def _as_value(x: Operand) -> Value:
+    return x if isinstance(x, Value) else Value(x)
 
 
 def _binary(data: float, op: str, a: Operand, x: float, da: float, b: Operand, y: float, db: float) -> Value:

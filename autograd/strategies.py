@@ -12,14 +12,14 @@ The only module of the library that imports hypothesis.
 from __future__ import annotations
 
 import math
-import operator
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from autograd.engine import Value, maximum
+from autograd.engine import Value, apply
+from autograd.ops import OPS as TABLE
 from autograd.validation import is_number
 
 __all__ = ["OPS", "Graph", "graphs", "values"]
@@ -56,26 +56,9 @@ def values(
 # An operand of a step: ("node", index into the nodes so far) or ("const", a number).
 Operand = tuple[str, float]
 
-_UNARY: dict[str, Callable[[Value], Value]] = {
-    "neg": operator.neg,
-    "exp": Value.exp,
-    "log": Value.log,
-    "tanh": Value.tanh,
-    "sigmoid": Value.sigmoid,
-    "relu": Value.relu,
-    "abs": Value.abs,
-    "sqrt": Value.sqrt,
-    "log1p": Value.log1p,
-    "softplus": Value.softplus,
-}
-_BINARY: dict[str, Callable[[Value | float, Value | float], Value]] = {
-    "+": operator.add,
-    "-": operator.sub,
-    "*": operator.mul,
-    "/": operator.truediv,
-    "**": operator.pow,
-    "maximum": maximum,
-}
+# every op of the engine's table, two-operand ones first (as drawn: the order is part of a seed's graph)
+_BINARY = tuple(name for name, op in TABLE.items() if op.arity == 2)
+_UNARY = tuple(name for name, op in TABLE.items() if op.arity == 1)
 OPS: tuple[str, ...] = (*_BINARY, *_UNARY)
 _BOUND = 100.0  # every node's |data| stays below it, so finite differences stay accurate
 
@@ -197,31 +180,13 @@ _graphs = st.composite(_draw_graph)
 
 
 def _apply(op: str, args: list[Value | float]) -> Value:
-    if op in _UNARY:
-        return _UNARY[op](args[0])  # type: ignore[arg-type]
-    return _BINARY[op](args[0], args[1])
+    return apply(op, *args)
 
 
 def _safe(op: str, xs: list[float]) -> bool:
-    """True when `op` at `xs` lies well inside its domain, away from poles and kinks."""
-    a = xs[0]
-    if op == "exp":
-        return a < 4.0
-    if op == "log":
-        return a > 0.5
-    if op in ("relu", "abs"):
-        return abs(a) > 0.5
-    if op == "sqrt":
-        return a > 0.5
-    if op == "log1p":
-        return a > -0.5
-    if op == "maximum":
-        return abs(a - xs[1]) > 0.5
-    if op == "/":
-        return abs(xs[1]) > 0.5
-    if op == "**":
-        return a > 0.5 and abs(xs[1]) <= 3.0
-    return True
+    """True when `op` at `xs` lies well inside its domain, away from poles and kinks (the
+    table's `safe`)."""
+    return bool(TABLE[op].safe(*xs))
 
 
 def _is_finite_number(x: object) -> bool:

@@ -30,6 +30,8 @@ FLOAT_OPS: dict[str, Callable[..., float]] = {
     "sqrt": math.sqrt,
     "log1p": math.log1p,
     "softplus": lambda x: math.log1p(math.exp(x)),
+    "sin": math.sin,
+    "cos": math.cos,
 }
 
 

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from autograd import Value, maximum, numerical_gradient
 from autograd.errors import DomainError
+from autograd.ops import OPS
 
 finite = st.floats(-50.0, 50.0)
 positive = st.floats(1e-3, 50.0)
@@ -38,7 +39,13 @@ UNARY = [
     ("sqrt", Value.sqrt, math.sqrt, lambda x: 0.5 / math.sqrt(x), positive),
     ("log1p", Value.log1p, math.log1p, lambda x: 1 / (1 + x), st.floats(-0.99, 50.0)),
     ("softplus", Value.softplus, lambda x: math.log1p(math.exp(x)), lambda x: 1 / (1 + math.exp(-x)), finite),
+    ("sin", Value.sin, math.sin, math.cos, finite),
+    ("cos", Value.cos, math.cos, lambda x: -math.sin(x), finite),
 ]  # fmt: skip
+
+
+def test_every_op_of_the_table_has_a_closed_form_here() -> None:
+    assert {u[0] for u in UNARY} | {b[0] for b in BINARY} == set(OPS)
 
 
 @pytest.mark.parametrize(("name", "op", "value", "derivative", "xs"), UNARY, ids=[u[0] for u in UNARY])

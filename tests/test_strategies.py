@@ -92,7 +92,7 @@ def test_graph_repr_shows_the_formula() -> None:
         (graphs, {"min_leaves": 3, "max_leaves": 2}, "min_leaves=3 must be <= max_leaves=2"),
         (graphs, {"max_ops": -1}, "max_ops=-1"),
         (graphs, {"max_ops": 1.5}, "max_ops=1.5"),
-        (graphs, {"ops": ["sin"]}, "ops=\\['sin'\\]"),
+        (graphs, {"ops": ["tan"]}, "ops=\\['tan'\\]"),
         (graphs, {"ops": []}, "ops=\\[\\]"),
         (graphs, {"ops": "exp"}, "ops='exp'"),
         (graphs, {"min_value": 1.0, "max_value": 1.0}, "min_value=1.0 must be < max_value=1.0"),

@@ -10,6 +10,8 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
+from autograd.ops import OPS
+
 if TYPE_CHECKING:
     import graphviz
 
@@ -50,7 +52,7 @@ def clip(line: str) -> str:
 
 
 # how an op is written in its node; any other op (exp, tanh, a scalar_op's name) by its name
-SYMBOLS = {"+": "+", "-": "−", "*": "×", "/": "÷"}
+SYMBOLS = {name: op.symbol for name, op in OPS.items() if op.symbol}
 SLOT = "□"  # an unnamed Value operand in an op's formula
 
 

@@ -5,34 +5,20 @@ two traces, and the guard that finds a stale tape.
 from __future__ import annotations
 
 import inspect
-import operator
 import types
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 
 from autograd import engine
 from autograd.engine import Value
 from autograd.errors import NonFiniteError, StaleTapeError, TraceError
+from autograd.ops import OPS
 from autograd.tape._program import Program
 from autograd.validation import is_number
 
 _ENGINE_OPS: dict[str, Callable[..., Any]] = {
-    "+": operator.add,
-    "-": operator.sub,
-    "*": operator.mul,
-    "/": operator.truediv,
-    "**": operator.pow,
-    "exp": Value.exp,
-    "log": Value.log,
-    "tanh": Value.tanh,
-    "sigmoid": Value.sigmoid,
-    "relu": Value.relu,
-    "neg": operator.neg,
-    "abs": Value.abs,
-    "sqrt": Value.sqrt,
-    "log1p": Value.log1p,
-    "softplus": Value.softplus,
-    "maximum": engine.maximum,
+    **{name: partial(engine.apply, name) for name in OPS},
     "id": lambda v: v,
     "detach": Value.detach,
 }

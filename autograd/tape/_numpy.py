@@ -35,6 +35,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
+from autograd.ops import OPS
 from autograd.tape._kernels import KERNELS
 from autograd.tape._linear import fuse
 from autograd.tape._program import Program, Step, steps
@@ -45,7 +46,7 @@ Rows = slice | IntArray
 
 
 # the ops whose local derivative may be infinite at a finite result (√x at 0, 1/x at 1e-200)
-INFINITE_DERIVATIVES = frozenset({"/", "**", "sqrt", "log", "log1p"})
+INFINITE_DERIVATIVES = frozenset(name for name, op in OPS.items() if op.singular)
 
 
 class ReplayError(Exception):

@@ -45,7 +45,14 @@ class PythonReplay:
 
 def _generate(program: Program) -> tuple[str, dict[str, Any]]:
     p, first_constant = len(program.params), program.first_constant
-    namespace: dict[str, Any] = {"_exp": math.exp, "_log": math.log, "_pow": math.pow, "_tanh": math.tanh}
+    namespace: dict[str, Any] = {
+        "_exp": math.exp,
+        "_log": math.log,
+        "_pow": math.pow,
+        "_tanh": math.tanh,
+        "_sin": math.sin,
+        "_cos": math.cos,
+    }
     namespace.update(_sqrt=math.sqrt, _log1p=math.log1p, _inf=math.inf, _pow_derivative=_pow_derivative)
 
     def name(slot: int) -> str:
@@ -207,6 +214,10 @@ def _step_code(
         if not const[1]:
             d[1] = f"(1.0 - {share})"
         return [f"{out} = {a} if {a} >= {b} else {b}"], d
+    if code == "sin":  # (this back end goes; until then it copies the table's formulas)
+        return [f"{out} = _sin({x[0]})"], {0: f"_cos({x[0]})"}
+    if code == "cos":
+        return [f"{out} = _cos({x[0]})"], {0: f"-_sin({x[0]})"}
     if code == "id":
         return [f"{out} = {x[0]}"], {0: "1.0"}
     if code == "detach":
