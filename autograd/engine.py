@@ -33,7 +33,7 @@ from contextlib import ContextDecorator
 from typing import Any, TypeAlias
 
 from autograd.errors import NonFiniteError, StaleGraphError
-from autograd.ops import FLOATS, OPS, Op
+from autograd.ops import OPS, Op
 from autograd.validation import check_number, is_number
 
 Number: TypeAlias = int | float
@@ -528,10 +528,10 @@ def _unary(op: Op, x: Value) -> Value:
         if not domain.test(a):
             raise domain.error_at(op.name, a)
     try:
-        out = op.forward(FLOATS, a)
+        out, local = op.floats(a)
     except OverflowError:
         raise NonFiniteError(f"{op.name}: overflow at {a!r}") from None
-    return _node(out, op.name, x, op.derivatives[0](FLOATS, a, out))
+    return _node(out, op.name, x, local)
 
 
 def _check_pow(a: float, b: float, *, exponent_is_value: bool) -> None:

@@ -6,7 +6,9 @@ infinite at a finite result, how it is drawn, and where it is safe to test. The 
 written against a *namespace* `m` of the few functions they need (exp, log, where, ...), and
 the same formula runs on whatever the namespace works on:
 
-- `FLOATS`: plain floats, for the engine (`Value.tanh` and the others call `Op.on_floats`);
+- plain floats, for the engine: `Op.floats` is the formulas written out once as straight-line
+  Python (`_compile`; `FLOATS` runs the same operations one call at a time, and a test holds
+  the two equal bit for bit), which `Value.tanh` and the others call;
 - numpy arrays, for the tape's kernels (`autograd.tape._kernels`, which alone imports numpy);
 - `Value`s, for gradients of gradients (`autograd.engine.VALUES`);
 - spreadsheet formulas (`EXCEL`, `Op.excel`), for `autograd.graph.to_xlsx`.
@@ -24,7 +26,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from autograd.errors import DomainError, ZeroDivisionDomainError
@@ -65,14 +67,21 @@ class Op:
     # true well inside the domain, away from kinks and poles: where tests and strategies draw
     safe: Fn = lambda *xs: True
 
+    # (result, derivative, ...) at float operands: the formulas compiled to straight-line Python
+    # once (see `_compile`), which the engine calls: one call per node, no namespace look-ups
+    floats: Fn = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "floats", _compile(self))
+
     @property
     def arity(self) -> int:
         return len(self.derivatives)
 
     def on_floats(self, *xs: float) -> tuple[float, tuple[float, ...]]:
         """The result and the local derivatives at the float operands `xs`."""
-        out = self.forward(FLOATS, *xs)
-        return out, tuple(d(FLOATS, *xs, out) for d in self.derivatives)
+        out, *derivatives = self.floats(*xs)
+        return out, tuple(derivatives)
 
     def excel(self, operands: Sequence[str], out: str) -> tuple[str, tuple[str, ...]]:
         """The spreadsheet formulas (no leading '=') of the result and of each local derivative,
@@ -234,6 +243,149 @@ class _Excel:
 
 
 EXCEL = _Excel()
+
+
+class _Var:
+    """A number in the Python source `_Source` writes: every operation on it is one more line."""
+
+    __slots__ = ("name", "source")
+
+    def __init__(self, source: _Source, name: str) -> None:
+        self.source, self.name = source, name
+
+    def __repr__(self) -> str:
+        return f"_Var({self.name!r})"
+
+    def _infix(self, op: str, other: object, *, reflected: bool = False) -> _Var:
+        a, b = (_python(other), self.name) if reflected else (self.name, _python(other))
+        return self.source.let(f"{a} {op} {b}")
+
+    def __add__(self, other: object) -> _Var:
+        return self._infix("+", other)
+
+    def __radd__(self, other: object) -> _Var:
+        return self._infix("+", other, reflected=True)
+
+    def __sub__(self, other: object) -> _Var:
+        return self._infix("-", other)
+
+    def __rsub__(self, other: object) -> _Var:
+        return self._infix("-", other, reflected=True)
+
+    def __mul__(self, other: object) -> _Var:
+        return self._infix("*", other)
+
+    def __rmul__(self, other: object) -> _Var:
+        return self._infix("*", other, reflected=True)
+
+    def __truediv__(self, other: object) -> _Var:
+        return self._infix("/", other)
+
+    def __rtruediv__(self, other: object) -> _Var:
+        return self._infix("/", other, reflected=True)
+
+    def __pow__(self, other: object) -> _Var:
+        return self._infix("**", other)
+
+    def __rpow__(self, other: object) -> _Var:
+        return self._infix("**", other, reflected=True)
+
+    def __neg__(self) -> _Var:
+        return self.source.let(f"-{self.name}")
+
+
+def _python(x: object) -> str:
+    return x.name if isinstance(x, _Var) else repr(float(x))  # type: ignore[arg-type]
+
+
+class _Source:
+    """The namespace that writes a formula out as straight-line Python on floats, each
+    operation once, in the order FLOATS would run it (so the numbers are the same bit for bit)."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.names: dict[str, _Var] = {}  # each expression computed once (the formulas are pure)
+
+    def let(self, expression: str) -> _Var:
+        if expression not in self.names:
+            self.names[expression] = _Var(self, f"t{len(self.lines)}")
+            self.lines.append(f"t{len(self.lines)} = {expression}")
+        return self.names[expression]
+
+    def _call(self, function: str, *args: object) -> _Var:
+        return self.let(f"{function}({', '.join(map(_python, args))})")
+
+    def exp(self, x: object) -> _Var:
+        return self._call("_exp", x)
+
+    def log(self, x: object) -> _Var:
+        return self._call("_log", x)
+
+    def log1p(self, x: object) -> _Var:
+        return self._call("_log1p", x)
+
+    def tanh(self, x: object) -> _Var:
+        return self._call("_tanh", x)
+
+    def sqrt(self, x: object) -> _Var:
+        return self._call("_sqrt", x)
+
+    def sin(self, x: object) -> _Var:
+        return self._call("_sin", x)
+
+    def cos(self, x: object) -> _Var:
+        return self._call("_cos", x)
+
+    def abs(self, x: object) -> _Var:
+        return self._call("abs", x)
+
+    def div(self, a: object, b: object) -> _Var:
+        return self._call("_div", a, b)
+
+    def where(self, condition: object, a: object, b: object) -> _Var:
+        return self.let(f"{_python(a)} if {_python(condition)} else {_python(b)}")
+
+    def gt(self, a: object, b: object) -> _Var:
+        return self.let(f"{_python(a)} > {_python(b)}")
+
+    def ge(self, a: object, b: object) -> _Var:
+        return self.let(f"{_python(a)} >= {_python(b)}")
+
+    def lt(self, a: object, b: object) -> _Var:
+        return self.let(f"{_python(a)} < {_python(b)}")
+
+
+_SOURCE_GLOBALS = {
+    "_exp": math.exp,
+    "_log": math.log,
+    "_log1p": math.log1p,
+    "_tanh": math.tanh,
+    "_sqrt": math.sqrt,
+    "_sin": math.sin,
+    "_cos": math.cos,
+    "_div": _Floats.div,
+}
+
+
+def _compile(op: Op) -> Fn:
+    """`op`'s result and local derivatives as one Python function of float operands."""
+    source = _Source()
+    xs = [_Var(source, f"x{i}") for i in range(op.arity)]
+    out = op.forward(source, *xs)
+    derivatives = [_python(d(source, *xs, out)) for d in op.derivatives]
+    lines = [f"def {_identifier(op.name)}({', '.join(x.name for x in xs)}):"]
+    lines += [f"    {line}" for line in source.lines]
+    lines.append(f"    return {', '.join([_python(out), *derivatives])}")
+    namespace = dict(_SOURCE_GLOBALS)
+    exec("\n".join(lines), namespace)
+    function: Fn = namespace[_identifier(op.name)]  # type: ignore[assignment]
+    function.__doc__ = "\n".join(lines)  # so the compiled code can be read: help(OPS["tanh"].floats)
+    return function
+
+
+def _identifier(name: str) -> str:
+    # never the name of a builtin the code calls: `def abs(x0): ... abs(x0)` would recurse
+    return "op_" + (name if name.isidentifier() else "".join(f"{ord(c):x}" for c in name))
 
 
 # ---- the ops ----

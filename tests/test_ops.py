@@ -90,3 +90,14 @@ def test_the_float_namespace_gives_an_infinite_derivative_not_an_error() -> None
     assert FLOATS.div(0.5, 0.0) == math.inf
     assert Value(0.0).sqrt().local_grads == (math.inf,)
     assert repr(FLOATS) == "FLOATS" and repr(EXCEL) == "EXCEL"
+
+
+@pytest.mark.parametrize("name", OPS)
+@given(data=st.data())
+@settings(max_examples=30)
+def test_the_compiled_float_code_runs_the_formulas_as_written(name, data) -> None:
+    xs = safe_point(data, name)
+    op = OPS[name]
+    out = op.forward(FLOATS, *xs)  # the formulas run on math's functions, one call at a time
+    assert op.on_floats(*xs) == (out, tuple(d(FLOATS, *xs, out) for d in op.derivatives))
+    assert str(op.floats.__doc__).startswith("def op_")  # its source, for a reader
