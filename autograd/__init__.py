@@ -17,6 +17,7 @@ from autograd.engine import (
 from autograd.functional import grad, value_and_grad
 from autograd.gradcheck import GradcheckError, gradcheck, numerical_gradient
 from autograd.graph import animate, backward_frames, draw
+from autograd.second_order import gradgradcheck, hessian, hvp, jvp
 from autograd.tape import Tape, trace
 
 __all__ = [
@@ -28,8 +29,12 @@ __all__ = [
     "draw",
     "grad",
     "gradcheck",
+    "gradgradcheck",
     "gradients",
+    "hessian",
+    "hvp",
     "is_grad_enabled",
+    "jvp",
     "maximum",
     "no_grad",
     "numerical_gradient",

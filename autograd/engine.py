@@ -338,14 +338,25 @@ class Value:
         for node in topological_order(_root(self, "zero_grad")):
             node.grad = 0.0
 
-    def backward(self) -> None:
+    def backward(self, *, create_graph: bool = False) -> None:
         """Add d(self)/d(node) to `node.grad` for every node of the graph, self included.
 
         A gradient that would be inf or nan (one that overflows on the way, or a non-zero
         gradient through an infinite local derivative such as √x's at 0) raises
         `autograd.errors.NonFiniteError` (an OverflowError) naming the node, where PyTorch
         would carry inf or nan on silently, and leaves every `.grad` as it was.
+
+        With ``create_graph=True`` (PyTorch's flag) each gradient is itself a graph of Values,
+        built from the table of ops' derivatives, and `.grad` holds that Value: it can be
+        differentiated again (``x.grad.backward()``), drawn and traced. See
+        `autograd.second_order`.
         """
+        if create_graph:
+            from autograd.second_order import gradient_graph
+
+            for node, g in gradient_graph(_root(self, "backward")).items():
+                node.grad = g if node.grad == 0.0 else g + node.grad  # type: ignore[assignment]  # a Value
+            return
         for node in _propagate(_root(self, "backward")):  # only once every gradient is known to be finite
             node.grad += node._pending
 
@@ -374,14 +385,25 @@ def gradients(root: Value) -> dict[Value, float]:
     return {node: node._pending for node in _propagate(_root(root, "gradients"))}
 
 
+def fresh_order(root: Value) -> list[Value]:
+    """`topological_order(root)`, after checking that no operand changed after a node was
+    computed from it (StaleGraphError)."""
+    order = topological_order(root)
+    latest = _data_version
+    for node in order:
+        if node._version != latest:  # made before the latest set_data: from older data?
+            _check_fresh(node)
+    return order
+
+
 def _propagate(root: Value) -> list[Value]:
     """The chain rule: each node's `_pending` set to d(root)/d(node); returns the nodes."""
     order = topological_order(root)
     latest = _data_version
     for node in order:  # a per-call accumulator: repeated backward() calls add each term once
         node._pending = 0.0
-        if node._version != latest:  # made before the latest set_data: from older data?
-            _check_fresh(node)
+        if node._version != latest:  # made before the latest set_data: from older data? (fresh_order's check,
+            _check_fresh(node)  # in the same pass over the nodes as the reset)
     root._pending = 1.0
     for node in reversed(order):
         g = node._pending
@@ -641,6 +663,7 @@ def scalar_op(name: str, f: Callable[..., float], *derivatives: Callable[..., fl
         raise ValueError(f"name must be a non-empty str, got {name!r}")
     if not callable(f) or len(derivatives) not in (1, 2) or not all(map(callable, derivatives)):
         raise TypeError(f"scalar_op({name!r}) needs a function and one derivative per argument (1 or 2)")
+    name = ScalarOpName(name, derivatives)
 
     def op(*args: Operand) -> Value:
         if len(args) != len(derivatives):
@@ -669,6 +692,22 @@ def scalar_op(name: str, f: Callable[..., float], *derivatives: Callable[..., fl
 
     op.__name__ = op.__qualname__ = name
     return op
+
+
+class ScalarOpName(str):
+    """The `op` of a `scalar_op`'s nodes: its name, equal to the plain str (drawings and
+    messages use it as one), carrying the op's derivatives, so that gradients of gradients
+    can call them on Values even where the name is also a built-in op's."""
+
+    derivatives: tuple[Callable[..., Any], ...]
+
+    def __new__(cls, name: str, derivatives: tuple[Callable[..., Any], ...]) -> ScalarOpName:
+        out = super().__new__(cls, name)
+        out.derivatives = derivatives
+        return out
+
+    def __reduce__(self) -> tuple[Any, ...]:  # pickled as its name: the functions may not pickle
+        return (str, (str(self),))
 
 
 def maximum(a: Operand, b: Operand) -> Value:

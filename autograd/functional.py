@@ -1,29 +1,47 @@
-"""Gradients of plain-float functions: `grad` and `value_and_grad`, in the style of JAX."""
+"""Gradients of functions, in the style of JAX: `grad` and `value_and_grad`.
+
+They compose, as JAX's do: given plain floats they return floats; given Values (as when an
+outer `grad` calls an inner one) they return Values whose graph computes the gradient, so
+``grad(lambda x: grad(f)(x)[0])`` is the second derivative. ``create_graph=True`` returns such
+Values for float inputs too (to draw the gradient's graph, say).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from autograd.engine import Value
 from autograd.validation import check_number
 
 
-def value_and_grad(f: Callable[..., Value]) -> Callable[..., tuple[float, tuple[float, ...]]]:
+def value_and_grad(
+    f: Callable[..., Value], *, create_graph: bool = False
+) -> Callable[..., tuple[Any, tuple[Any, ...]]]:
     """`f` takes Values and returns a Value; the result takes floats and returns
-    ``(f(*xs).data, (df/dx0, df/dx1, ...))``."""
+    ``(f(*xs).data, (df/dx0, df/dx1, ...))``, or Values where the inputs are Values or
+    `create_graph` is set (the value `f(*xs)` itself and the gradient as graphs)."""
 
-    def wrapped(*xs: float) -> tuple[float, tuple[float, ...]]:
-        leaves = [Value(check_number(x, f"argument {i}")) for i, x in enumerate(xs)]
+    def wrapped(*xs: float | Value) -> tuple[Any, tuple[Any, ...]]:
+        as_graph = create_graph or any(isinstance(x, Value) for x in xs)
+        leaves = [
+            x if isinstance(x, Value) else Value(check_number(x, f"argument {i}")) for i, x in enumerate(xs)
+        ]
         out = call(f, leaves)
+        if as_graph:
+            from autograd.second_order import gradient_graph
+
+            grads = gradient_graph(out)
+            return out, tuple(grads.get(leaf, Value(0.0)) for leaf in leaves)
         out.backward()
         return out.data, tuple(leaf.grad for leaf in leaves)
 
     return wrapped
 
 
-def grad(f: Callable[..., Value]) -> Callable[..., tuple[float, ...]]:
+def grad(f: Callable[..., Value], *, create_graph: bool = False) -> Callable[..., tuple[Any, ...]]:
     """Like `value_and_grad`, returning only the gradient tuple."""
-    with_value = value_and_grad(f)
+    with_value = value_and_grad(f, create_graph=create_graph)
     return lambda *xs: with_value(*xs)[1]
 
 
