@@ -211,20 +211,17 @@ def jvp(
     outputs = [result] if isinstance(result, Value) else list(result)
     if not all(isinstance(y, Value) for y in outputs):
         raise TypeError(f"jvp: the function must return a Value or Values, got {result!r}")
-    tangent: dict[Value, float] = {}
-    for leaf, t in zip(leaves, tangents):
-        tangent[leaf] = tangent.get(leaf, 0.0) + check_number(t, "jvp: a tangent")
+    tangent = {leaf: check_number(t, "jvp: a tangent") for leaf, t in zip(leaves, tangents)}
     seen: set[Value] = set()
     for y in outputs:
         for node in topological_order(y):
             if node in seen or not node.op:
                 continue
             seen.add(node)
-            tangent[node] = sum(
-                local * tangent[child]
-                for child, local in zip(node.children, node.local_grads)
-                if tangent[child]
-            )  # (a zero tangent passes nothing on, not even through an infinite derivative)
+            pairs = zip(node.children, node.local_grads)
+            # (a leaf that is no input has tangent 0; a zero tangent passes nothing on, not even
+            # through an infinite local derivative)
+            tangent[node] = sum((local * t for child, local in pairs if (t := tangent.get(child, 0.0))), 0.0)
     values = tuple(y.data for y in outputs)
     out_tangents = tuple(tangent.get(y, 0.0) for y in outputs)
     if isinstance(result, Value):
