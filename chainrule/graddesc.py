@@ -23,6 +23,7 @@ numbers differ from the sheet's.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -33,12 +34,16 @@ from autograd.validation import check_choice, check_int, check_number
 from nn.optim import SGD, Adam, Optimizer, RMSprop
 
 __all__ = [
+    "ANN_BETAS",
     "BETA",
     "DIFFERENCES",
     "LIBRARY_LEARNING_RATES",
     "LIBRARY_SETTINGS",
     "OPTIMIZERS",
+    "RESET_LR",
     "RULES",
+    "RUN_STEPS",
+    "SHEETS",
     "SHEET_LEARNING_RATES",
     "START",
     "TARGET",
@@ -46,12 +51,21 @@ __all__ = [
     "SheetAdam",
     "SheetBasic",
     "SheetMomentum",
+    "SheetPass",
     "SheetRMSProp",
+    "SheetState",
     "Update",
     "X",
     "Y",
+    "anneal",
     "default_lr",
+    "finite_differences",
     "library_optimizer",
+    "onestep",
+    "reset",
+    "run",
+    "sheet_pass",
+    "sheet_runs",
     "train",
 ]
 
@@ -174,14 +188,21 @@ class SheetBasic:
         news = [p.data - self.lr * p.grad for p in self.params]
         _assign(self, news)
 
+    def __repr__(self) -> str:
+        state = {k: v for k, v in vars(self).items() if k not in ("params", "lr")}
+        shown = "".join(f", {k}={v!r}" for k, v in state.items())
+        return f"{type(self).__name__}({len(self.params)} parameters, lr={self.lr!r}{shown})"
+
 
 class SheetMomentum(SheetBasic):
     """The sheet's momentum: m ← β·m + (1 − β)·g, then p ← p − lr·m with the new m."""
 
-    def __init__(self, params: Sequence[Value], lr: float, beta: float = BETA) -> None:
+    def __init__(
+        self, params: Sequence[Value], lr: float, beta: float = BETA, m: Sequence[float] | None = None
+    ) -> None:
         super().__init__(params, lr)
         self.beta = beta
-        self.m = [0.0] * len(self.params)
+        self.m = [0.0] * len(self.params) if m is None else list(m)
 
     def step(self) -> None:
         m = [self.beta * m + (1 - self.beta) * p.grad for m, p in zip(self.m, self.params, strict=True)]
@@ -194,10 +215,17 @@ class SheetRMSProp(SheetBasic):
     """The sheet's RMSProp: v ← β·v + (1 − β)·g², and p ← p − lr·g/√v with the v of the
     previous row (the one before this update), no ε."""
 
-    def __init__(self, params: Sequence[Value], lr: float, beta: float = BETA, v0: float = SHEET_V0) -> None:
+    def __init__(
+        self,
+        params: Sequence[Value],
+        lr: float,
+        beta: float = BETA,
+        v0: float = SHEET_V0,
+        v: Sequence[float] | None = None,
+    ) -> None:
         super().__init__(params, lr)
         self.beta = beta
-        self.v = [v0] * len(self.params)
+        self.v = [v0] * len(self.params) if v is None else list(v)
 
     def step(self) -> None:
         news = [p.data - self.lr * p.grad / math.sqrt(v) for p, v in zip(self.params, self.v, strict=True)]
@@ -216,11 +244,13 @@ class SheetAdam(SheetBasic):
         lr: float,
         betas: tuple[float, float] = (BETA, BETA),
         v0: float = SHEET_V0,
+        m: Sequence[float] | None = None,
+        v: Sequence[float] | None = None,
     ) -> None:
         super().__init__(params, lr)
         self.betas = betas
-        self.m = [0.0] * len(self.params)
-        self.v = [v0] * len(self.params)
+        self.m = [0.0] * len(self.params) if m is None else list(m)
+        self.v = [v0] * len(self.params) if v is None else list(v)
 
     def step(self) -> None:
         beta1, beta2 = self.betas
@@ -293,3 +323,262 @@ def _assign(rule: SheetBasic, news: list[float]) -> None:
             )
     for p, new in zip(rule.params, news, strict=True):
         p.set_data(new)
+
+
+# The workbook's buttons: its VBA macros, sheet by sheet (graddesc.xlsm, xl/vbaProject.bin).
+#
+# A sheet shows one pass: its top rows hold a and b (named `slope`, `const`), the learning rate
+# (`lr`) and the optimizer state the first data row starts from (`momtarget` for m, `gradtarget`
+# for v); rows 4 to 32 are the 29 updates. Every sheet's macros are the same three:
+#
+#   onestep: Range("lastslope").Copy: Range("slope").PasteSpecial Paste:=xlPasteValues
+#            Range("lastconst").Copy: Range("const").PasteSpecial Paste:=xlPasteValues
+#            (and Range("momlast") -> "momtarget", Range("ms_last") -> "gradtarget")
+#     lastslope, lastconst are D32, C32: the a and b the LAST row STARTS from, so the 29th
+#     update of every pass is thrown away; momlast, ms_last are J32:K32 (L32:M32): the m and v
+#     AFTER the last row, so the optimizer state keeps it.
+#   somesteps ("run"): For i = 1 To 5: onestep: Next
+#   reset:   Range("slope").Value = 1: Range("const").Value = 1, the state back to its start
+#            (Range("momtarget") = 0, Range("gradtarget") = 10000), then it pastes m and v from
+#            the last row into the top once or twice more: passes from a = b = 1 that warm
+#            the state up (`_reset`).
+
+SHEETS = ("basic", "momentum", "rmsprop", "adam", "adam_ann")
+"""The workbook's optimizer sheets, in its order."""
+RUN_STEPS = 5
+"""`somesteps`, the "run" button: For i = 1 To 5: onestep."""
+ANN_BETAS = (0.9, 0.95)
+"""adam_ann's β1 (J1) and β2 (L1): its v averages over more rows than the adam sheet's."""
+ANN_RATIO = 2.0
+ANN_FACTOR = 4.0
+"""adam_ann's somesteps: If Range("gradrat") > 2 Then Range("lr").Value = Range("lr").Value / 4."""
+RESET_LR = {"basic": 1e-4, "momentum": 1e-4, "rmsprop": 0.02, "adam": 1.0, "adam_ann": 1.0}
+"""The learning rate each sheet has after reset (the macro sets momentum's, adam's and adam_ann's;
+basic's F1 and rmsprop's D2 are constants)."""
+
+
+@dataclass(frozen=True)
+class SheetState:
+    """What a sheet's top rows hold, pairs in (a, b) order: the parameters, the learning rate,
+    the m and v its first row starts from; adam_ann's smallest √v_b + √v_a so far
+    (`prev_grad2`, N3); the basic sheet's logged errors (C38 down, one per onestep)."""
+
+    sheet: str
+    a: float
+    b: float
+    lr: float
+    m: tuple[float, float] = (0.0, 0.0)
+    v: tuple[float, float] = (SHEET_V0, SHEET_V0)
+    smallest: float = math.inf
+    errors: tuple[float, ...] = ()
+    onesteps: int = 0
+
+    def to_dict(self) -> dict[str, object]:
+        """The state as JSON-ready numbers (repr-exact floats), for `from_dict` to resume."""
+        return {
+            "sheet": self.sheet, "a": self.a, "b": self.b, "lr": self.lr, "m": list(self.m),
+            "v": list(self.v), "smallest": None if math.isinf(self.smallest) else self.smallest,
+            "errors": list(self.errors), "onesteps": self.onesteps,
+        }  # fmt: skip
+
+    @classmethod
+    def from_dict(cls, data: object) -> SheetState:
+        """The state `to_dict` saved; every number checked."""
+        if not isinstance(data, dict):
+            raise TypeError(f"a saved sheet state must be a dict, got {data!r}")
+        keys = {"sheet", "a", "b", "lr", "m", "v", "smallest", "errors", "onesteps"}
+        if set(data) != keys:
+            raise ValueError(f"a saved sheet state has the keys {sorted(keys)!r}, got {sorted(data)!r}")
+        sheet = check_choice(data["sheet"], "sheet", SHEETS)
+        smallest = data["smallest"]
+        return cls(
+            sheet,
+            check_number(data["a"], "a"),
+            check_number(data["b"], "b"),
+            check_number(data["lr"], "lr", min_value=0.0),
+            _pair(data["m"], "m"),
+            _pair(data["v"], "v"),
+            math.inf if smallest is None else check_number(smallest, "smallest", min_value=0.0),
+            tuple(check_number(e, "errors[i]") for e in _list(data["errors"], "errors")),
+            check_int(data["onesteps"], "onesteps", min_value=0),
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"SheetState({self.sheet!r}, a={self.a!r}, b={self.b!r}, lr={self.lr!r}, "
+            f"onesteps={self.onesteps})"
+        )
+
+
+@dataclass(frozen=True)
+class SheetPass:
+    """The 29 rows a sheet shows for a state, each row's m and v after its update (pairs in
+    (a, b) order; the sheet's starting values where it has none), and what `onestep` copies
+    from the last row: the a, b it starts from, the m and v after it."""
+
+    state: SheetState
+    updates: tuple[Update, ...]
+    moments: tuple[tuple[tuple[float, float], tuple[float, float]], ...]
+    last_start: tuple[float, float]
+
+    @property
+    def m(self) -> tuple[float, float]:
+        """`momlast`: the last row's m."""
+        return self.moments[-1][0]
+
+    @property
+    def v(self) -> tuple[float, float]:
+        """`ms_last`: the last row's v."""
+        return self.moments[-1][1]
+
+    @property
+    def error(self) -> float:
+        """√Σ err² of the pass (the basic sheet's `rmse`, F33)."""
+        return math.sqrt(sum(u.err2 for u in self.updates))
+
+    def __repr__(self) -> str:
+        return f"SheetPass({self.state!r}, error={self.error!r})"
+
+
+def sheet_pass(state: SheetState) -> SheetPass:
+    """The sheet's 29 rows from `state`, the gradients by the engine's backward and the updates
+    by the sheet's formulas (`SheetBasic` and the others)."""
+    a, b = Value(state.a, label="a"), Value(state.b, label="b")
+    stepper = _sheet_stepper(state, [a, b])
+    updates, moments = [], []
+    last_start = (a.data, b.data)
+    for step, (x, y) in enumerate(zip(X, Y, strict=True), start=1):
+        last_start = (a.data, b.data)
+        a.grad = b.grad = 0.0
+        loss = (a * x + b - y) ** 2
+        loss.backward()
+        before = (a.data, b.data, a.grad, b.grad)
+        stepper.step()
+        epoch = state.onesteps + 1
+        updates.append(
+            Update(state.sheet, epoch, step, float(x), float(y), *before, a.data, b.data, loss.data)
+        )
+        m, v = getattr(stepper, "m", state.m), getattr(stepper, "v", state.v)
+        moments.append(((m[0], m[1]), (v[0], v[1])))
+    return SheetPass(state, tuple(updates), tuple(moments), last_start)
+
+
+def onestep(state: SheetState) -> SheetState:
+    """The `onestep` macro: the last row's starting a, b (C32/D32, not the row's result) and
+    the m, v after it become the top; the basic sheet then logs the new pass's error
+    (Range("rmse").Copy: Range("rmsestart").End(xlDown).Offset(1, 0).PasteSpecial)."""
+    done = sheet_pass(state)
+    moved = _replace_state(
+        state, a=done.last_start[0], b=done.last_start[1], m=done.m, v=done.v, onesteps=state.onesteps + 1
+    )
+    if state.sheet == "basic":
+        moved = _replace_state(moved, errors=(*state.errors, sheet_pass(moved).error))
+    return moved
+
+
+def run(state: SheetState, presses: int = 1) -> SheetState:
+    """`presses` clicks of "run" (`somesteps`): five onesteps each, with adam_ann's annealing
+    after each onestep (`anneal`)."""
+    for _ in range(check_int(presses, "presses", min_value=0) * RUN_STEPS):
+        state = anneal(onestep(state))
+    return state
+
+
+def anneal(state: SheetState) -> SheetState:
+    """adam_ann's somesteps after each onestep (other sheets: unchanged):
+    If Range("gradrat") > 2 Then Range("lr").Value = Range("lr").Value / 4, where gradrat is
+    avg_grad2 / prev_grad2: √v_b + √v_a of the new top (N33) over its smallest value so far
+    (N3); then If avg_grad2 < prev_grad2, avg_grad2 is pasted into prev_grad2."""
+    if state.sheet != "adam_ann":
+        return state
+    root = _root_v(state.v)
+    lr = state.lr / ANN_FACTOR if root / state.smallest > ANN_RATIO else state.lr
+    return _replace_state(state, lr=lr, smallest=min(root, state.smallest))
+
+
+def reset(sheet: str) -> SheetState:
+    """The sheet's `reset` macro: a = b = 1, the sheet's learning rate, and the optimizer state
+    warmed up as each sheet's macro does it (passes from a = b = 1 whose last m and v are
+    pasted into the top; a and b stay 1)."""
+    check_choice(sheet, "sheet", SHEETS)
+    start = SheetState(sheet, *START, RESET_LR[sheet])
+    if sheet == "basic":  # Range("rmses").Clear
+        return start
+    if sheet == "momentum":  # Range("momlast").Copy: Range("momtarget").PasteSpecial, once
+        return _replace_state(start, m=sheet_pass(start).m)
+    if sheet == "rmsprop":  # Range("ms_last").Copy: Range("gradtarget").PasteSpecial, twice
+        return _replace_state(start, v=sheet_pass(_replace_state(start, v=sheet_pass(start).v)).v)
+    if sheet == "adam":
+        # the adam sheet's reset runs with automatic calculation: every paste recalculates the
+        # sheet before the next copy, so ms_last, momlast, ms_last, momlast are four passes,
+        # each starting from the state the previous paste left
+        state = start
+        for _ in range(2):
+            state = _replace_state(state, v=sheet_pass(state).v)
+            state = _replace_state(state, m=sheet_pass(state).m)
+        return state
+    # adam_ann: xlCalculationManual, so both pastes of a round copy the same pass; two rounds;
+    # prev_grad2 takes avg_grad2 as calculated before the second round's paste (the √v of the
+    # first warm-up pass's end)
+    first = sheet_pass(start)
+    second = sheet_pass(_replace_state(start, m=first.m, v=first.v))
+    return _replace_state(start, m=second.m, v=second.v, smallest=_root_v(first.v))
+
+
+def sheet_runs(sheet: str, presses: int = 1, *, state: SheetState | None = None) -> list[SheetPass]:
+    """The pass the sheet shows after reset (or `state`) and after each onestep of `presses`
+    runs: 5·presses + 1 passes, the last one the sheet as it is left."""
+    current = reset(sheet) if state is None else state
+    if current.sheet != sheet:
+        raise ValueError(f"state is a {current.sheet!r} sheet's, not {sheet!r}")
+    passes = [sheet_pass(current)]
+    for _ in range(check_int(presses, "presses", min_value=0)):
+        for _ in range(RUN_STEPS):
+            current = anneal(onestep(current))
+            passes.append(sheet_pass(current))
+    return passes
+
+
+def finite_differences(update: Update, h: float = 0.01) -> tuple[float, float]:
+    """The basic sheet's columns H and J: forward differences of the row's squared error,
+    (err(b + h) − err)/h and (err(a + h) − err)/h, in the sheet's float order. They are off by
+    h in ∂/∂b and by h·x² in ∂/∂a: (r + h)² − r² = 2rh + h²."""
+    h = check_number(h, "h", min_value=0.0)
+    if h == 0.0:
+        raise ValueError(f"h must be > 0, got {h!r}")
+    err_b = ((update.b + h) + update.x * update.a - update.y) ** 2  # G: (((C4+0.01)+A4*D4)-B4)^2
+    err_a = ((update.a + h) * update.x + update.b - update.y) ** 2  # I: (((D4+0.01)*A4+C4)-B4)^2
+    return (err_a - update.err2) / h, (err_b - update.err2) / h
+
+
+def _root_v(v: tuple[float, float]) -> float:
+    """adam_ann's avg_grad2 (N33): =SQRT(L33)+SQRT(M33), v_b's root first."""
+    return math.sqrt(v[1]) + math.sqrt(v[0])
+
+
+def _sheet_stepper(state: SheetState, params: list[Value]) -> SheetBasic:
+    if state.sheet == "basic":
+        return SheetBasic(params, state.lr)
+    if state.sheet == "momentum":
+        return SheetMomentum(params, state.lr, m=state.m)
+    if state.sheet == "rmsprop":
+        return SheetRMSProp(params, state.lr, v=state.v)
+    betas = ANN_BETAS if state.sheet == "adam_ann" else (BETA, BETA)
+    return SheetAdam(params, state.lr, betas=betas, m=state.m, v=state.v)
+
+
+def _replace_state(state: SheetState, **changes: object) -> SheetState:
+    return dataclasses.replace(state, **changes)  # type: ignore[arg-type]
+
+
+def _pair(x: object, name: str) -> tuple[float, float]:
+    items = _list(x, name)
+    if len(items) != 2:
+        raise ValueError(f"{name} must hold 2 numbers (for a, for b), got {x!r}")
+    return check_number(items[0], f"{name}[0]"), check_number(items[1], f"{name}[1]")
+
+
+def _list(x: object, name: str) -> list[object]:
+    if not isinstance(x, list):
+        raise TypeError(f"{name} must be a list, got {x!r}")
+    return x

@@ -11,7 +11,17 @@ import math
 from collections.abc import Sequence
 from typing import IO, TYPE_CHECKING
 
-from chainrule.graddesc import DIFFERENCES, LIBRARY_SETTINGS, START, TARGET, Run, X, Y
+from chainrule.graddesc import (
+    DIFFERENCES,
+    LIBRARY_SETTINGS,
+    START,
+    TARGET,
+    Run,
+    SheetPass,
+    X,
+    Y,
+    finite_differences,
+)
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -19,6 +29,8 @@ if TYPE_CHECKING:
 __all__ = [
     "CSV_HEADER",
     "format_differences",
+    "format_finite_differences",
+    "format_sheet_runs",
     "format_table",
     "graddesc_figure",
     "write_csv",
@@ -64,6 +76,52 @@ def format_table(runs: Sequence[Run]) -> str:
         f"a, b after epoch {epochs} (the line: a = {TARGET[0]:g}, b = {TARGET[1]:g})"
     )
     return "\n".join([title, *lines])
+
+
+def format_sheet_runs(passes: Sequence[Sequence[SheetPass]], start: str = "reset") -> str:
+    """The workbook's buttons, one row per sheet: its learning rate as left, √Σ err² of the
+    pass it shows after each onestep (the basic sheet's log), and its top a, b; `start` says
+    where the onesteps began."""
+    onesteps = len(passes[0]) - 1
+    shown = _shown_epochs(onesteps)
+    header = ["sheet", "lr", *(f"step {e}" if e else "…" for e in shown), "a", "b"]
+    rows = [header]
+    for sheet_passes in passes:
+        last = sheet_passes[-1].state
+        cells = [_number(sheet_passes[e].error) if e else "…" for e in shown]
+        rows.append([last.sheet, repr(last.lr), *cells, _number(last.a), _number(last.b)])
+    title = (
+        f"the workbook's macros: {start}, then {onesteps} onestep{'s' * (onesteps != 1)}; "
+        f"step k: √Σ err² of the {len(X)} rows shown after it; a, b: the top"
+    )
+    return "\n".join([title, *_aligned(rows, left=1)])
+
+
+def format_finite_differences(done: SheetPass, h: float = 0.01) -> str:
+    """The basic sheet's finite-difference columns beside the analytic gradients, row by row,
+    and how far each is off (h for ∂/∂b, h·x² for ∂/∂a)."""
+    header = ["x", "∂/∂b", f"(e(b+{h:g})−e)/{h:g}", "off", "∂/∂a", f"(e(a+{h:g})−e)/{h:g}", "off"]
+    rows = [header]
+    for u in done.updates:
+        est_da, est_db = finite_differences(u, h)
+        rows.append(
+            [f"{u.x:g}", _number(u.de_db), _number(est_db), f"{est_db - u.de_db:.4g}",
+             _number(u.de_da), _number(est_da), f"{est_da - u.de_da:.4g}"]
+        )  # fmt: skip
+    return "\n".join(_aligned(rows, left=0))
+
+
+def _aligned(rows: list[list[str]], left: int) -> list[str]:
+    """Rows as aligned text: the first `left` columns to the left, the rest right; a rule."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = [
+        "  ".join(
+            cell.ljust(w) if i < left else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths))
+        )
+        for row in rows
+    ]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return lines
 
 
 def format_differences() -> str:
@@ -152,3 +210,7 @@ def _shown_epochs(epochs: int) -> list[int]:
 def _number(x: float) -> str:
     """Six significant digits; exponent form only when the magnitude needs it."""
     return f"{x:.6g}" if math.isfinite(x) else repr(x)
+
+
+def _cell(text: str, width: int, left: bool) -> str:
+    return text.ljust(width) if left else text.rjust(width)

@@ -142,3 +142,62 @@ def test_bad_arguments_end_with_one_line(
     assert main(["graddesc", *argv]) == 2
     err = one_line_error(capsys, "graddesc")
     assert message in err
+
+
+MACROS_TABLE = """\
+the workbook's macros: reset, then 5 onesteps; step k: √Σ err² of the 29 rows shown after it; a, b: the top
+sheet         lr   step 1   step 2   step 3   step 4   step 5        a        b
+--------  ------  -------  -------  -------  -------  -------  -------  -------
+basic     0.0001  104.749   104.56  104.371  104.182  103.993     2.57  1.27546
+momentum  0.0001  98.7026    91.13  90.3095  90.0835  89.9262  2.35803  1.26108
+rmsprop     0.02  238.497  147.843  90.5393  81.9141  80.8049  2.40362  3.18907
+adam         1.0  125.079  59.7778  164.504  189.589  186.751  1.70374  24.9601
+adam_ann     1.0  71.2614  80.0756  166.306  83.5767  66.0358  1.84857  24.5246
+"""
+
+
+def test_the_workbooks_run_button(capsys: pytest.CaptureFixture[str]) -> None:
+    # the basic row's errors are the sheet's logged C38:C42, b 1.27546 its C1 (test_graddesc_workbook)
+    assert main(["graddesc", "--runs", "1"]) == 0
+    assert capsys.readouterr() == (MACROS_TABLE, "")
+
+
+def test_a_saved_state_resumes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "state.json"
+    assert main(["graddesc", "--runs", "1", "--optimizer", "adam_ann", "--save-state", str(path)]) == 0
+    capsys.readouterr()
+    assert main(["graddesc", "--runs", "4", "--optimizer", "adam_ann", "--resume", str(path)]) == 0
+    resumed = capsys.readouterr().out.splitlines()[-1].split()
+    assert main(["graddesc", "--runs", "5", "--optimizer", "adam_ann"]) == 0
+    straight = capsys.readouterr().out.splitlines()[-1].split()
+    assert resumed[0] == straight[0] == "adam_ann"
+    assert resumed[1] == straight[1] == "0.00390625"  # lr 1/256: four times quartered
+    assert resumed[-2:] == straight[-2:] == ["2.00416", "29.9909"]
+
+
+def test_finite_differences_beside_the_gradients(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["graddesc", "--runs", "1", "--optimizer", "basic", "--finite-differences"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    first = lines[
+        lines.index("the basic sheet's last pass: forward differences beside backward()'s gradients") + 3
+    ]
+    # the sheet's row 4 (H4, J4 against K4, L4): off by h = 0.01 and by h·x² = 1.96 at x = 14
+    assert first.split() == ["14", "-41.4892", "-41.4792", "0.01", "-580.848", "-578.888", "1.96"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--runs", "1", "--rules", "library"], "--rules: not with --runs"),
+        (["--runs", "1", "--csv", "x.csv"], "--csv: not with --runs"),
+        (["--runs", "-1"], "--runs: must be >= 0"),
+        (["--runs", "1", "--optimizer", "sgd"], "--optimizer: 'sgd' is not one of basic, momentum"),
+        (["--optimizer", "adam_ann"], "--optimizer: 'adam_ann' is not one of basic, momentum, rmsprop, adam"),
+        (["--save-state", "s.json"], "--save-state: only with --runs"),
+        (["--runs", "1", "--optimizer", "adam", "--finite-differences"], "the basic sheet has them"),
+        (["--runs", "1", "--resume", "/nonexistent/state.json"], "--resume: cannot read"),
+    ],
+)
+def test_bad_macro_arguments_end_with_one_line(argv, message, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["graddesc", *argv]) == 2
+    assert message in one_line_error(capsys, "graddesc")
