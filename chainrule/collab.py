@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from autograd import Value, trace
+from autograd.errors import NonFiniteError
 from autograd.validation import check_choice, check_int
 from nn.collab import EmbeddingDotBias
 from nn.data import Ratings, read_crosstab, split_ratings
@@ -95,11 +96,13 @@ def solver_model(sheet: str = "dotprod") -> EmbeddingDotBias:
 
 def rmse(model: EmbeddingDotBias, ratings: Ratings) -> float:
     """Root mean squared error of the model's predictions over `ratings` (numpy over the
-    weights' `.data`, no graph); nan when there are no ratings."""
+    weights' `.data`, no graph); nan when there are no ratings, inf when a diverging fit's
+    errors square beyond a float (numpy would warn on stderr; the next step's error says more)."""
     if not len(ratings):
         return math.nan
     errors = predictions(model, ratings.users, ratings.items) - np.array(ratings.ratings)
-    return math.sqrt(float(np.mean(errors * errors)))
+    with np.errstate(over="ignore"):
+        return math.sqrt(float(np.mean(errors * errors)))
 
 
 def predictions(model: EmbeddingDotBias, users: Sequence[int], items: Sequence[int]) -> np.ndarray:
@@ -240,16 +243,23 @@ def train_epochs(
         start = time.perf_counter()
         if batch_size is not None:
             rng.shuffle(order)
-        for batch in _batches(order, size):
-            optimizer.zero_grad()
-            if step_of is not None:
-                step_of(batch)
-            else:
-                predictions = [model(train.users[j], train.items[j]) for j in batch]
-                mse_loss(predictions, [train.ratings[j] for j in batch]).backward()
-            if schedule is not None:
-                schedule.apply(step)
-            optimizer.step()
+        for in_epoch, batch in enumerate(_batches(order, size), start=1):
+            try:
+                optimizer.zero_grad()
+                if step_of is not None:
+                    step_of(batch)
+                else:
+                    predictions = [model(train.users[j], train.items[j]) for j in batch]
+                    mse_loss(predictions, [train.ratings[j] for j in batch]).backward()
+                if schedule is not None:
+                    schedule.apply(step)
+                optimizer.step()
+            except NonFiniteError as error:  # the engine names the op; say which run diverged
+                lr = optimizer.param_groups[0]["lr"]
+                raise NonFiniteError(
+                    f"{type(optimizer).__name__} at lr {lr:.4g} diverged in epoch {epoch}, "
+                    f"step {in_epoch} of {steps_per_epoch(len(train), batch_size)}: {error}"
+                ) from error
             step += 1
         seconds = time.perf_counter() - start
         yield EpochRecord(epoch, rmse(model, train), rmse(model, valid) if valid else math.nan, seconds)

@@ -23,9 +23,10 @@ numbers differ from the sheet's.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from autograd import Value
@@ -290,15 +291,28 @@ def train(optimizer: str, *, rules: str = "sheet", epochs: int = 5, lr: float | 
     updates = []
     for epoch in range(1, epochs + 1):
         for step, (x, y) in enumerate(zip(X, Y, strict=True), start=1):
-            a.grad = b.grad = 0.0
-            loss = (a * x + b - y) ** 2
-            loss.backward()
-            before = (a.data, b.data, a.grad, b.grad)
-            stepper.step()
+            with _diverging(f"{optimizer} ({rules} rules, lr {lr!r})", f"epoch {epoch}, step {step}", a, b):
+                a.grad = b.grad = 0.0
+                loss = (a * x + b - y) ** 2
+                loss.backward()
+                before = (a.data, b.data, a.grad, b.grad)
+                stepper.step()
             updates.append(
                 Update(optimizer, epoch, step, float(x), float(y), *before, a.data, b.data, loss.data)
             )
     return Run(optimizer, rules, lr, tuple(updates))
+
+
+@contextlib.contextmanager
+def _diverging(what: str, where: str, a: Value, b: Value) -> Iterator[None]:
+    """An overflow inside one update, said with the optimizer and the epoch and step it
+    happened at (the engine's message alone names only the op)."""
+    try:
+        yield
+    except NonFiniteError as error:
+        raise NonFiniteError(
+            f"{what} diverged at {where} (a = {a.data:.4g}, b = {b.data:.4g}): {error}"
+        ) from error
 
 
 def library_optimizer(optimizer: str, params: Sequence[Value], lr: float) -> Optimizer:
@@ -449,11 +463,13 @@ def sheet_pass(state: SheetState) -> SheetPass:
     last_start = (a.data, b.data)
     for step, (x, y) in enumerate(zip(X, Y, strict=True), start=1):
         last_start = (a.data, b.data)
-        a.grad = b.grad = 0.0
-        loss = (a * x + b - y) ** 2
-        loss.backward()
-        before = (a.data, b.data, a.grad, b.grad)
-        stepper.step()
+        where = f"onestep {state.onesteps}'s pass, row {step + 3}"  # the data start in row 4
+        with _diverging(f"the {state.sheet} sheet (lr {state.lr!r})", where, a, b):
+            a.grad = b.grad = 0.0
+            loss = (a * x + b - y) ** 2
+            loss.backward()
+            before = (a.data, b.data, a.grad, b.grad)
+            stepper.step()
         epoch = state.onesteps + 1
         updates.append(
             Update(state.sheet, epoch, step, float(x), float(y), *before, a.data, b.data, loss.data)

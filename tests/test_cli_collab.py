@@ -166,3 +166,18 @@ def test_ml_latest_csvs_are_recognised_by_name(tmp_path, capsys):
     assert main(["collab", "--ratings", str(tmp_path), "--epochs", "1", "--top", "1"]) == 0
     out = capsys.readouterr().out
     assert "Ratings(30 ratings, 6 users, 5 items, 5 titles)" in out and "Film, " in out
+
+
+def test_movielens_that_is_not_there_says_where_it_comes_from(
+    tmp_path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["collab", "--ratings", str(tmp_path / "ml-100k")]) == 2
+    err = one_line_error(capsys, "collab")
+    assert "no such file or folder" in err and "https://grouplens.org/datasets/movielens/" in err
+
+
+def test_a_diverging_fit_names_the_optimizer_epoch_and_step(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["collab", "--optimizer", "sgd", "--lr", "1e4"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1  # no numpy warning before it
+    assert "SGD at lr 1e+04 diverged in epoch 5, step 1 of 1: **: overflow at" in err

@@ -201,3 +201,12 @@ def test_finite_differences_beside_the_gradients(capsys: pytest.CaptureFixture[s
 def test_bad_macro_arguments_end_with_one_line(argv, message, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["graddesc", *argv]) == 2
     assert message in one_line_error(capsys, "graddesc")
+
+
+def test_a_diverging_run_names_the_optimizer_epoch_and_step(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["graddesc", "--optimizer", "basic", "--lr", "1"]) == 2
+    err = one_line_error(capsys, "graddesc")
+    assert "basic (sheet rules, lr 1.0) diverged at epoch 2, step 18 (a = -5.589e+155" in err
+    assert main(["graddesc", "--optimizer", "basic", "--lr", "1", "--runs", "1"]) == 2
+    err = one_line_error(capsys, "graddesc")
+    assert "the basic sheet (lr 1.0) diverged at onestep 1's pass, row 21" in err

