@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Mapping, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from autograd import Value
 from autograd.engine import set_data_all
@@ -42,7 +42,17 @@ class Module:
     `named_parameters()` walks the attributes in the order they were set: a `Value` is a
     parameter, a `Module` or a list or tuple (nested too) is searched, anything else is not a
     parameter. So a `Neuron`'s are ``w.0, w.1, …, b`` and an MLP's ``layers.0.neurons.1.w.0``.
+
+    As in PyTorch, a subclass writes `forward` and is called: ``model(x)`` is
+    ``model.forward(x)``; its repr lists the modules it holds and their parameter counts.
     """
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.forward(*args, **kwargs)
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        """What calling the module computes: a subclass defines it."""
+        raise NotImplementedError(f"{type(self).__name__} defines no forward(): write one to call it")
 
     def named_parameters(self) -> list[tuple[str, Value]]:
         """(dotted name, parameter) pairs; a Value reachable twice is listed once."""
@@ -95,7 +105,18 @@ class Module:
         return found
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}()"
+        """PyTorch's layout: one line per module held (by attribute name, a list's by index),
+        each with its parameter count, then the total."""
+        children = []
+        for name, attribute in vars(self).items():
+            if isinstance(attribute, Module):
+                children.append((name, attribute))
+            elif isinstance(attribute, (list, tuple)):
+                children += [(f"{name}.{i}", m) for i, m in enumerate(attribute) if isinstance(m, Module)]
+        if not children:
+            return f"{type(self).__name__}()"
+        lines = [f"  ({name}): {module!r}  # {_count(module)}" for name, module in children]
+        return "\n".join([f"{type(self).__name__}(", *lines, f")  # {_count(self)}"])
 
 
 class Neuron(Module):
@@ -245,6 +266,11 @@ class MLP(Module):
         return (
             f"MLP({first.nin}, {sizes}, activation={first.activation!r}{output}, bias={first.b is not None})"
         )
+
+
+def _count(module: Module) -> str:
+    n = len(module.parameters())
+    return f"{n:,} parameter{'s' * (n != 1)}"
 
 
 def _inputs(x: object, nin: int, owner: Module) -> Sequence[Value | float]:

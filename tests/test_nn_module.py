@@ -365,3 +365,39 @@ def test_loss_of_one_output_says_to_pass_the_list() -> None:
         TypeError, match=re.escape("targets must be a list of numbers, got one float: 0.5; write [0.5]")
     ):
         l2_loss(out, 0.5)  # type: ignore[arg-type]
+
+
+def test_a_subclass_writes_forward_and_is_called_as_in_pytorch() -> None:
+    class TwoLayers(nn.Module):
+        def __init__(self) -> None:
+            self.lin1 = nn.Layer(3, 2, activation="linear", rng=0)
+            self.lin2 = nn.Layer(2, 1, activation="linear", rng=0)
+
+        def forward(self, x):
+            return self.lin2([h.relu() for h in self.lin1(x)])
+
+    model = TwoLayers()
+    x = [0.5, -1.0, 2.0]
+    bias = [n.b.data if n.b is not None else 0.0 for n in [*model.lin1.neurons, *model.lin2.neurons]]
+    hidden = [
+        max(0.0, sum(w.data * xi for w, xi in zip(n.w, x)) + b) for n, b in zip(model.lin1.neurons, bias)
+    ]
+    out = model.lin2.neurons[0]
+    expected = sum(w.data * h for w, h in zip(out.w, hidden)) + bias[2]
+    assert model(x)[0].data == pytest.approx(expected, rel=1e-15)
+    # the repr: each child with its parameter count (3·2 + 2 = 8, 2 + 1 = 3), then the total
+    assert repr(model) == (
+        "TwoLayers(\n"
+        "  (lin1): Layer(3, 2, activation='linear', bias=True)  # 8 parameters\n"
+        "  (lin2): Layer(2, 1, activation='linear', bias=True)  # 3 parameters\n"
+        ")  # 11 parameters"
+    )
+
+
+def test_a_module_without_forward_says_so() -> None:
+    class Empty(nn.Module):
+        pass
+
+    assert repr(Empty()) == "Empty()"
+    with pytest.raises(NotImplementedError, match="Empty defines no forward"):
+        Empty()([1.0])
