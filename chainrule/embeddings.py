@@ -1,7 +1,8 @@
 """Looking inside a fitted `EmbeddingDotBias`, as lesson 5 closes: which movies are liked
-whoever watches them (the biases), which ones to avoid, what the factors separate (their
-principal components, drawn with titles), which movies are alike (cosine similarity), and
-the crosstab with each prediction beside its rating.
+whoever watches them (the biases, beside each movie's mean rating), which ones to avoid, what
+the factors separate (their principal components, drawn with titles, and the movies at both
+ends of each), which movies are alike (cosine similarity), and the crosstab with each
+prediction beside its rating.
 
 numpy does the linear algebra; matplotlib is imported only by `factor_map_figure`.
 """
@@ -23,10 +24,12 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 __all__ = [
+    "component_ends",
     "crosstab_table",
     "factor_map_figure",
     "item_biases",
     "item_factors",
+    "mean_ratings",
     "most_rated",
     "nearest_items",
     "principal_components",
@@ -43,12 +46,43 @@ def most_rated(ratings: Ratings, n: int | None = None) -> list[int]:
 
 def item_biases(model: EmbeddingDotBias, items: Sequence[int] | None = None) -> list[tuple[int, float]]:
     """(item, learned bias) for `items` (default: all), highest bias first: the head is what
-    everyone likes more than their factors say, the tail the movies to avoid."""
+    everyone likes more than their factors say, the tail the lowest (on MovieLens, the lesson's
+    movies to avoid; on the crosstab, whose biases are all positive, just the least liked)."""
     if model.item_bias is None:
         raise ValueError(f"{model!r} has no biases: build it with bias=True")
     table = model.item_bias.weight
     chosen = range(len(table)) if items is None else items
     return sorted(((i, table[i][0].data) for i in chosen), key=lambda pair: (-pair[1], pair[0]))
+
+
+def mean_ratings(ratings: Ratings) -> dict[int, tuple[float, int]]:
+    """Item number → (its mean rating, how many ratings): what a bias is compared with. A
+    bias is what is left of a movie's ratings once the users' tastes and its factors are
+    accounted for, so a popular movie among generous raters can have a high mean and a
+    modest bias."""
+    sums: dict[int, list[float]] = {}
+    for item, rating in zip(ratings.items, ratings.ratings):
+        sums.setdefault(item, []).append(rating)
+    return {item: (math.fsum(rs) / len(rs), len(rs)) for item, rs in sums.items()}
+
+
+def component_ends(
+    model: EmbeddingDotBias, items: Sequence[int] | None = None, n_components: int = 3, n: int = 5
+) -> list[tuple[float, list[tuple[int, float]], list[tuple[int, float]]]]:
+    """Per principal axis of the factors of `items` (default: all; `principal_components`):
+    (share of the variance, the `n` items furthest along it as (item, coordinate), highest
+    first, and the `n` furthest the other way, lowest first). The lesson reads the axes by
+    their ends: what the movies at one end share and those at the other lack."""
+    chosen = list(range(model.item_factors.num)) if items is None else list(items)
+    n = check_int(n, "n", min_value=0)
+    coordinates, explained = principal_components(item_factors(model)[chosen], n_components)
+    ends = []
+    for axis in range(coordinates.shape[1]):
+        order = sorted(range(len(chosen)), key=lambda j: (-coordinates[j, axis], chosen[j]))
+        high = [(chosen[j], float(coordinates[j, axis])) for j in order[:n]]
+        low = [(chosen[j], float(coordinates[j, axis])) for j in order[::-1][:n]]
+        ends.append((float(explained[axis]), high, low))
+    return ends
 
 
 def item_factors(model: EmbeddingDotBias) -> np.ndarray:

@@ -4,6 +4,7 @@ import io
 import json
 import math
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -54,13 +55,21 @@ def test_the_default_fit_reaches_the_sheets_solver(capsys, flag, sheet):
 def test_movies_are_ranked_by_the_models_biases(capsys):
     assert main(["collab", "--epochs", "50", "--top", "3"]) == 0
     out = capsys.readouterr().out
-    best = out.split("highest bias")[1].split("lowest bias")[0].splitlines()[1:4]
-    worst = out.split("lowest bias")[1].splitlines()[1:4]
-    assert all(line.split()[1] == "item" for line in best + worst)  # the crosstab has no titles
+    best = out.split("highest bias")[1].split("lowest bias")[0].splitlines()[2:5]
+    worst = out.split("lowest bias")[1].split("principal axis")[0].splitlines()[2:5]
+    assert all(line.split()[3] == "item" for line in best + worst)  # the crosstab has no titles
     top_bias = [float(line.split()[0]) for line in best]
     low_bias = [float(line.split()[0]) for line in worst]
     assert top_bias == sorted(top_bias, reverse=True) and low_bias == sorted(low_bias)
     assert top_bias[-1] >= low_bias[-1]
+    # the crosstab's biases are all positive: its lowest are not "the movies to avoid"
+    assert "the movies to avoid" not in out and "every bias is positive" in out
+    # each movie's mean rating and count beside its bias, from the crosstab itself
+    ratings = lesson_ratings()
+    for line in best + worst:
+        _, mean, count, _, item_id = line.split()
+        given = [r for i, r in zip(ratings.items, ratings.ratings) if ratings.item_ids[i] == int(item_id)]
+        assert (float(mean), int(count)) == (round(sum(given) / len(given), 2), len(given))
 
 
 def test_a_held_out_share_prints_validation_rmse(capsys):
@@ -181,3 +190,30 @@ def test_a_diverging_fit_names_the_optimizer_epoch_and_step(capsys: pytest.Captu
     err = capsys.readouterr().err
     assert err.count("\n") == 1  # no numpy warning before it
     assert "SGD at lr 1e+04 diverged in epoch 5, step 1 of 1: **: overflow at" in err
+
+
+def test_the_movies_at_both_ends_of_each_principal_axis(capsys):
+    assert main(["collab", "--epochs", "50", "--top", "3"]) == 0
+    out = capsys.readouterr().out
+    fit = start_fit(lesson_ratings(), FitSettings(epochs=50))
+    for _ in fit.epochs:
+        pass
+    ratings = lesson_ratings()
+    # an independent principal-component analysis: the covariance's eigenvectors
+    factors = np.array([[w.data for w in row] for row in fit.model.item_factors.weight])
+    centred = factors - factors.mean(axis=0)
+    values, vectors = np.linalg.eigh(centred.T @ centred)
+    for axis in range(3):
+        direction = vectors[:, ::-1][:, axis]
+        along = centred @ direction
+        along *= np.sign(along[np.abs(along).argmax()])  # the sign the command shows: largest end +
+        block = out.split(f"principal axis {axis + 1} of the movie factors, ")[1].split("\n\n")[0]
+        share = values[::-1][axis] / values.sum()
+        assert block.startswith(f"{share:.0%} of their variance")
+        lines = block.splitlines()[2:]
+        high = [ratings.item_ids.index(int(line.split()[-1])) for line in lines[:3]]
+        low = [ratings.item_ids.index(int(line.split()[-1])) for line in lines[4:7]]
+        assert high == list(np.argsort(-along)[:3]) and low == list(np.argsort(along)[:3])
+        assert [float(line.split()[0]) for line in lines[:3]] == pytest.approx(
+            np.sort(along)[::-1][:3], abs=5e-4
+        )

@@ -7,6 +7,7 @@ import argparse
 import dataclasses
 import io
 import math
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,7 @@ from chainrule.collab import (
     start_fit,
 )
 from chainrule.collab_io import save_model
-from chainrule.embeddings import factor_map_figure, item_biases, most_rated
+from chainrule.embeddings import component_ends, factor_map_figure, item_biases, mean_ratings, most_rated
 from nn.data import FORMATS, DataFileError, Ratings, read_ratings
 
 RANKED_AMONG = 1000  # on large data, rank the most-rated movies only, as the lesson does
@@ -197,13 +198,55 @@ def _print_biases(model: Any, ratings: Ratings, top: int) -> None:
     among = most_rated(ratings, RANKED_AMONG) if ratings.n_items > RANKED_AMONG else None
     ranked = item_biases(model, among)
     scope = f" (among the {RANKED_AMONG} most-rated)" if among is not None else ""
-    width = max(len(f"{b:+.3f}") for _, b in ranked)
-    print(f"\nhighest bias{scope}: liked more than their factors say")
-    for item, b in ranked[:top]:
-        print(f"  {b:+.3f}".rjust(width + 2) + f"  {ratings.title(item)}")
-    print(f"\nlowest bias{scope}: the movies to avoid")
-    for item, b in ranked[::-1][:top]:
-        print(f"  {b:+.3f}".rjust(width + 2) + f"  {ratings.title(item)}")
+    means = mean_ratings(ratings)
+    # the lesson's "movies to avoid" are MovieLens's, with titles and negative biases; the
+    # bundled crosstab's biases are all positive: its lowest are no movies to avoid
+    if ranked[-1][1] >= 0.0:
+        low = ": every bias is positive, so none of these is a movie to avoid"
+    else:
+        low = ": the movies to avoid" if ratings.titles else ""
+    for title, rows in (
+        (f"highest bias{scope}: liked more than their factors say", ranked[:top]),
+        (f"lowest bias{scope}{low}", ranked[::-1][:top]),
+    ):
+        print(f"\n{title}")
+        print(_movie_lines([(item, f"{b:+.3f}") for item, b in rows], "bias", ratings, means))
+    _print_component_ends(model, ratings, among, means, min(top, ratings.n_items // 2))
+
+
+def _print_component_ends(
+    model: Any, ratings: Ratings, among: list[int] | None, means: dict[int, tuple[float, int]], n: int
+) -> None:
+    """The movies at both ends of each principal axis of the movie factors, as the lesson
+    reads the axes."""
+    if n == 0 or model.item_factors.dim < 2:
+        return
+    ends = component_ends(model, among, min(3, model.item_factors.dim), n)
+    scope = f" (among the {RANKED_AMONG} most-rated)" if among is not None else ""
+    for axis, (explained, high, low) in enumerate(ends, start=1):
+        print(f"\nprincipal axis {axis} of the movie factors{scope}, {explained:.0%} of their variance")
+        lines = (
+            [(item, f"{c:+.3f}") for item, c in high]
+            + [(None, "…")]
+            + [(item, f"{c:+.3f}") for item, c in low]
+        )
+        print(_movie_lines(lines, "along it", ratings, means))
+
+
+def _movie_lines(
+    rows: Sequence[tuple[int | None, str]], what: str, ratings: Ratings, means: dict[int, tuple[float, int]]
+) -> str:
+    """Aligned lines: the number (bias or coordinate), the movie's mean rating and how many
+    ratings it has, its title; an item None is a "…" line between two ends."""
+    width = max(len(what), *(len(text) for _, text in rows))
+    lines = [f"  {what.rjust(width)}  {'mean':>4}  {'ratings':>7}  movie"]
+    for item, text in rows:
+        if item is None:
+            lines.append(f"  {text.rjust(width)}")
+            continue
+        mean, count = means[item]
+        lines.append(f"  {text.rjust(width)}  {mean:4.2f}  {count:7d}  {ratings.title(item)}")
+    return "\n".join(lines)
 
 
 def _non_negative(text: str, option: str) -> float:
