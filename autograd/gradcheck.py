@@ -74,7 +74,8 @@ class GradcheckError(RuntimeError):
     The first failing derivative's numbers are attributes (`index`: its input, `element`:
     its name such as ``W[2, 1]``, `analytic`: what was checked, `engine`, `numerical`: the
     central difference); `mismatches` holds every failing one (`Mismatch`), `point` the
-    inputs as text, `op` the op inside the graph whose derivative disagrees ("" if unknown).
+    inputs as text, `op` the op inside the graph whose derivative disagrees ("" if unknown),
+    `cotangent` check_vjp's cotangent u (None for gradcheck).
     """
 
     def __init__(
@@ -92,6 +93,7 @@ class GradcheckError(RuntimeError):
         mismatches: Sequence[Mismatch] = (),
         point: str = "",
         op: str = "",
+        cotangent: Any = None,
         details: Sequence[str] = (),
     ) -> None:
         at = (f" at {element}" if element else "") + (f" for output {output}" if output else "")
@@ -116,6 +118,7 @@ class GradcheckError(RuntimeError):
         self.mismatches = tuple(mismatches)
         self.point = point
         self.op = op
+        self.cotangent = cotangent
 
     def __repr__(self) -> str:
         flag = ", inconclusive=True" if self.inconclusive else ""
@@ -290,7 +293,7 @@ def check_vjp(
         if mismatches:
             shown = " ".join(np.array2string(u, precision=4, separator=", ").split())
             notes.insert(0, f"  with the cotangent u = {shown} (draw {draw + 1} of {count}, seed={seed})")
-            raise _error(parsed, mismatches[0], mismatches, "your vjp", eps, notes=notes)
+            raise _error(parsed, mismatches[0], mismatches, "your vjp", eps, notes=notes, cotangent=u)
     return True
 
 
@@ -304,6 +307,7 @@ def _error(
     op: str = "",
     output: str = "",
     notes: Sequence[str] = (),
+    cotangent: Any = None,
 ) -> GradcheckError:
     """The report: the first failing derivative in a line, the table, the point, the op."""
     from autograd import _gradcheck_compare as C  # noqa: N812
@@ -338,6 +342,7 @@ def _error(
         mismatches=mismatches,
         point=args.point(),
         op=op,
+        cotangent=cotangent,
         details=details,
     )
 
