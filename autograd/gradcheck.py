@@ -22,7 +22,12 @@ from autograd.errors import NonFiniteError
 from autograd.validation import check_flag, check_int, check_number
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from autograd._gradcheck_args import Args
+    from autograd.engine import Value
+
+    Input = float | Value | np.ndarray[Any, Any]  # what gradcheck checks at
 
 __all__ = ["GradcheckError", "Mismatch", "NotOnValuesError", "check_vjp", "gradcheck", "numerical_gradient"]
 
@@ -127,7 +132,7 @@ class GradcheckError(RuntimeError):
 
 
 def numerical_gradient(
-    f: Callable[..., Any], inputs: Sequence[Any], *, eps: float = 1e-6
+    f: Callable[..., Any], inputs: Sequence[Input], *, eps: float = 1e-6
 ) -> tuple[float, ...]:
     """Central differences (f(x + eps) - f(x - eps)) / 2eps for each input number, in float64
     (every element of an array input, in order), of a function returning one Value.
@@ -153,7 +158,7 @@ def numerical_gradient(
 
 def gradcheck(
     f: Callable[..., Any],
-    inputs: Sequence[Any],
+    inputs: Sequence[Input],
     *,
     eps: float = 1e-6,
     atol: float = 1e-5,

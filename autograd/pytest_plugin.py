@@ -39,9 +39,12 @@ def assert_backward_matches(
     its table names the element, your numbers, the engine's and central differences'. An input
     where the check is inconclusive (a kink or a pole within eps) is discarded, not a failure.
     """
-    from hypothesis import given, reject, settings
+    from hypothesis import Phase, given, reject, settings
 
-    @settings(max_examples=max_examples, deadline=None)
+    # no "explain" phase: the lines it would list are the checker's, not the user's
+    phases = [Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink]
+
+    @settings(max_examples=max_examples, deadline=None, phases=phases)
     @given(strategy)
     def backward_matches(args: Any) -> None:
         drawn = args if isinstance(args, tuple) else (args,)

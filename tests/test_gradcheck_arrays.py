@@ -76,7 +76,8 @@ def test_the_op_whose_derivative_disagrees_is_named_inside_the_graph() -> None:
     ],
 )
 def test_a_kink_or_a_pole_within_eps_is_inconclusive_not_wrong(f, x, left, right) -> None:
-    with pytest.raises(GradcheckError, match=r"could not be checked: .*kink or a pole within eps=1e-06") as info:
+    inconclusive = r"could not be checked: .*kink or a pole within eps=1e-06"
+    with pytest.raises(GradcheckError, match=inconclusive) as info:
         gradcheck(f, [x])
     error = info.value
     assert error.inconclusive and "is wrong" not in str(error)
@@ -101,7 +102,8 @@ def test_a_function_that_cannot_run_on_values_is_explained_in_one_line() -> None
     assert message.startswith("dense_math cannot run on Values, so the engine cannot differentiate it: ")
     assert "gradcheck_layers.py:" in message and "calls `math.tanh(sum(W[i, j] * x[j]" in message
     assert "(TypeError: must be real number, not Value)" in message and "check_vjp(" in message
-    with pytest.raises(NotOnValuesError, match=r"calls `np.asarray\(W, dtype=np.float64\)`, which needs") as f64:
+    conversion = r"calls `np.asarray\(W, dtype=np.float64\)`, which needs plain numbers"
+    with pytest.raises(NotOnValuesError, match=conversion) as f64:
         gradcheck(layers.dense_float64, [W, X, B])
     assert "\n" not in str(f64.value)
 

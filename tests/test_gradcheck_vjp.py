@@ -26,7 +26,8 @@ def test_a_transposed_dw_fails_naming_the_elements() -> None:
     right = layers.dense_backward(u, W, X, B)[0]  # the reference, independent of the check
     wrong = layers.dense_backward_transposed_dw(u, W, X, B)[0]
     named = {m.input for m in error.mismatches}
-    assert named == {f"W[{i}, {j}]" for i in range(3) for j in range(3) if i != j}  # dx, db and W's diagonal right
+    # dx, db and W's diagonal are right
+    assert named == {f"W[{i}, {j}]" for i in range(3) for j in range(3) if i != j}
     first = error.mismatches[0]
     assert (error.index, error.element, first.input) == (0, "W[0, 1]", "W[0, 1]")
     assert first.analytic == wrong[0, 1]
@@ -51,7 +52,8 @@ def test_a_transposed_dw_of_a_rectangular_w_is_a_shape_error() -> None:
 def test_a_numpy_softmax_that_cannot_run_on_values_is_checked_by_central_differences() -> None:
     z = np.array([0.5, -1.0, 2.0, 0.1])
     assert check_vjp(layers.softmax, layers.softmax_backward, z)
-    with pytest.raises(GradcheckError, match=r"^gradient of input 0 at z\[\d\] is wrong: your vjp gives") as info:
+    wrong = r"^gradient of input 0 at z\[\d\] is wrong: your vjp gives"
+    with pytest.raises(GradcheckError, match=wrong) as info:
         check_vjp(layers.softmax, layers.softmax_backward_without_the_sum, z)
     error = info.value
     assert error.engine is None and {m.input for m in error.mismatches} == {f"z[{k}]" for k in range(4)}
@@ -103,13 +105,13 @@ def test_bad_vjps_and_arguments_are_refused_naming_them() -> None:
     with pytest.raises(TypeError, match=r"vjp must return one gradient per input \(3: W, x, b\), got tuple"):
         check_vjp(layers.dense, lambda u, W, x, b: (W, x), W, X, B)
     with pytest.raises(TypeError, match="forward and vjp must be callable"):
-        check_vjp(layers.dense, None, W, X, B)
+        check_vjp(layers.dense, None, W, X, B)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="cotangents must satisfy"):
         check_vjp(layers.dense, layers.dense_backward, W, X, B, cotangents=0)
 
 
 def test_the_cotangents_come_from_the_seed() -> None:
-    def failing(seed):
+    def failing(seed: int) -> np.ndarray:
         with pytest.raises(GradcheckError) as info:
             check_vjp(layers.dense, layers.dense_backward_transposed_dw, W, X, B, seed=seed)
         return info.value.cotangent
