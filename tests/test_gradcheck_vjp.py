@@ -114,6 +114,7 @@ def test_the_cotangents_come_from_the_seed() -> None:
     def failing(seed: int) -> np.ndarray:
         with pytest.raises(GradcheckError) as info:
             check_vjp(layers.dense, layers.dense_backward_transposed_dw, W, X, B, seed=seed)
-        return info.value.cotangent
+        u: np.ndarray = info.value.cotangent
+        return u
 
     assert np.array_equal(failing(1), failing(1)) and not np.array_equal(failing(1), failing(2))
