@@ -211,15 +211,13 @@ def explain(fn: Callable[..., Any], error: TypeError) -> str:
         for frame in traceback.extract_tb(error.__traceback__)
         if not os.path.abspath(frame.filename).startswith((_HERE, _NUMPY))
     ]
-    where = "it"
+    where = "a call in it needs plain numbers"
     if frames:
         frame = frames[-1]
-        call = _segment(frame)
-        where = f"{os.path.basename(frame.filename)}:{frame.lineno} calls {call}" if call else where
-    return (
-        f"{output_name(fn)} cannot run on Values, so the engine cannot differentiate it: {where}, "
-        f"which needs plain numbers (TypeError: {error})"
-    )
+        call, place = _segment(frame), f"{os.path.basename(frame.filename)}:{frame.lineno}"
+        where = f"{place} calls {call}, which needs plain numbers" if call else f"{place} needs plain numbers"
+    refused = f"{output_name(fn)} cannot run on Values, so the engine cannot differentiate it"
+    return f"{refused}: {where} (TypeError: {error})"
 
 
 def _segment(frame: traceback.FrameSummary) -> str:
