@@ -20,7 +20,7 @@ import numpy as np
 
 from autograd.engine import Value, gradients, no_grad
 from autograd.gradcheck import NotOnValuesError
-from autograd.validation import check_number, check_sequence
+from autograd.validation import check_number, check_sequence, is_number
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 _NUMPY = os.path.dirname(os.path.abspath(np.__file__))
@@ -168,8 +168,16 @@ def flatten(fn: Callable[..., Any], out: object) -> Outputs:
     if isinstance(out, Value):
         return Outputs((out,), None)
     if isinstance(out, (list, tuple, np.ndarray)):
-        array = np.asarray(out, dtype=object) if not isinstance(out, np.ndarray) else out
+        try:
+            array = np.asarray(out, dtype=object) if not isinstance(out, np.ndarray) else out
+        except ValueError:  # ragged: numpy cannot make one array of the pieces
+            array = np.empty(0, dtype=object)
         items = tuple(array.reshape(-1).tolist())
+        if not items or not all(isinstance(x, Value) or is_number(x) for x in items):
+            raise TypeError(
+                f"the function must return a Value, or a list or array of them of one shape; got a "
+                f"{type(out).__name__} whose pieces are not that: {out!r}"
+            )
         if array.dtype != object or not any(isinstance(x, Value) for x in items):
             raise NotOnValuesError(
                 f"{output_name(fn)} cannot run on Values, so the engine cannot differentiate it: it "

@@ -126,3 +126,10 @@ def test_bad_array_inputs_are_refused_naming_them() -> None:
         gradcheck(lambda t: t.sum(), [np.array([1.0, math.nan])])
     with pytest.raises(ValueError, match=r"eps=1e-06 is too small for input 0 at t\[1\] = 1e\+20"):
         gradcheck(lambda t: t.sum(), [np.array([1.0, 1e20])])
+
+
+def test_a_result_of_pieces_of_different_shapes_is_refused() -> None:
+    with pytest.raises(TypeError, match="of them of one shape; got a tuple whose pieces are not"):
+        gradcheck(lambda t: (t, t.sum()), [X])
+    with pytest.raises(TypeError, match="got a list whose pieces are not that: \\[\\]"):
+        gradcheck(lambda t: [], [X])

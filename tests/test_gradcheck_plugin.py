@@ -1,6 +1,7 @@
 """The pytest plugin, run as a user's test suite runs it (pytest's own `pytester`): installed
 with the package, listed by `pytest --fixtures`, its failures shrunk and shown as a table."""
 
+import numpy as np
 import pytest
 
 pytest_plugins = ["pytester"]
@@ -61,3 +62,21 @@ def test_a_correct_backward_passes_and_a_planted_bug_fails_shrunk_with_the_table
         ]
     )
     assert "PASSED test_layer.py::test_correct" in result.stdout.str()
+
+
+def test_an_input_where_the_check_is_inconclusive_is_discarded_not_failed() -> None:
+    from hypothesis import strategies as st
+    from hypothesis.errors import Unsatisfiable
+
+    from autograd import GradcheckError
+    from autograd.pytest_plugin import assert_backward_matches
+
+    def relu(x):
+        return np.maximum(x, 0.0)
+
+    at_the_kink = st.just(np.array([0.0, 1.0]))
+    with pytest.raises(Unsatisfiable):  # every drawn input sits on the kink: none could be checked
+        assert_backward_matches(relu, lambda u, x: u * (x > 0.0) + 0.25 * u * (x == 0.0), at_the_kink)
+    with pytest.raises(GradcheckError, match=r"at x\[1\] is wrong"):  # a wrong x[1] is still a failure
+        assert_backward_matches(relu, lambda u, x: 0.5 * u, at_the_kink)
+    assert_backward_matches(relu, lambda u, x: u * (x > 0.0), st.just(np.array([-0.5, 1.0])))
