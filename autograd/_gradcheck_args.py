@@ -148,14 +148,19 @@ class Outputs:
 
 
 def run_on_values(fn: Callable[..., Any], args: Args, flat: Sequence[float], *, grad: bool) -> Outputs:
-    """`fn` called on Values holding `flat`, its result flattened (checked to carry Values)."""
+    """`fn` called on Values holding `flat` (recording no graph unless `grad`), flattened."""
     values = args.build(flat, as_values=True)
+    if grad:
+        return call_on_values(fn, values)
+    with no_grad():
+        return call_on_values(fn, values)
+
+
+def call_on_values(fn: Callable[..., Any], values: Sequence[Any]) -> Outputs:
+    """`fn(*values)` flattened, checked to carry Values; a refusal of them (a TypeError about
+    a Value) is a `NotOnValuesError` that names the call in one line."""
     try:
-        if grad:
-            out = fn(*values)
-        else:
-            with no_grad():
-                out = fn(*values)
+        out = fn(*values)
     except TypeError as error:
         if "Value" not in str(error):
             raise

@@ -379,19 +379,16 @@ def _vjp_gradients(vjp: Callable[..., Any], u: Any, args: Args) -> Any:
 
 
 def _first_run(f: Callable[..., Any], values: list[Any], *, suggest: bool) -> Any:
-    """`f(*values)` flattened; a refusal of Values explained in one line naming the call, with
-    what to do about it when `suggest` (check_vjp's own report has no use for it)."""
+    """`f(*values)` flattened; a refusal of Values, explained, says what to do about it when
+    `suggest` (check_vjp's own report has no use for that)."""
     from autograd import _gradcheck_args as A  # noqa: N812
 
-    tail = f"; {_USE_CHECK_VJP}" if suggest else ""
     try:
-        return A.flatten(f, f(*values))
+        return A.call_on_values(f, values)
     except NotOnValuesError as refused:
-        raise NotOnValuesError(f"{refused}{tail}") from refused.__cause__
-    except TypeError as error:
-        if "Value" not in str(error):
+        if not suggest:
             raise
-        raise NotOnValuesError(f"{A.explain(f, error)}{tail}") from error
+        raise NotOnValuesError(f"{refused}; {_USE_CHECK_VJP}") from refused.__cause__
 
 
 def _on_values(f: Callable[..., Any], args: Args) -> Callable[[list[float]], list[float]]:
