@@ -55,6 +55,11 @@ class Args:
         index = np.unravel_index(j - starts[i], shape)
         return i, f"{self.names[i]}[{', '.join(str(int(k)) for k in index)}]"
 
+    def entry(self, j: int) -> tuple[str, int, int]:
+        """Flat element `j` as a `Mismatch` names it: its name, its argument index, `j`."""
+        i, name = self.owner(j)
+        return name, i, j
+
     def where(self, j: int) -> str:
         """Flat element `j` as messages name it: ``input 1``, or ``input 0 at W[2, 1]``."""
         i, name = self.owner(j)

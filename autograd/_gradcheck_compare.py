@@ -47,6 +47,17 @@ class Differences:
         rounding = 4.0 * _EPSILON * scale / step
         return central.T, left.T, right.T, rounding.T
 
+    def along(self, directions: np.ndarray) -> tuple[np.ndarray, ...]:
+        """The same four estimates (k × m) of the change of f along each row v of `directions`
+        (k × n), J·v, from the differences along each input: a jvp's reference."""
+        central, left, right, rounding = self.estimates(np.eye(self.center.size))  # each m × n
+        return (
+            directions @ central.T,
+            directions @ left.T,
+            directions @ right.T,
+            np.abs(directions) @ rounding.T,
+        )
+
 
 def differences(
     evaluate: Callable[[list[float]], list[float]],
@@ -94,11 +105,11 @@ def compare(
     exact_reference: bool,
     atol: float,
     rtol: float,
-    output_label: Callable[[int], str],
-    owner: Callable[[int], tuple[int, str]],
+    label: Callable[[int, int], tuple[str, str, int, int]],
 ) -> list[Mismatch]:
-    """Every entry of `candidate` (k × n) that disagrees with its reference: the engine's
-    numbers when `exact_reference`, else the central differences.
+    """Every entry (k, j) of `candidate` that disagrees with its reference: the engine's
+    numbers when `exact_reference`, else the central differences. `label(k, j)` names the
+    entry: its output, its input, the input's argument index and its flat position.
 
     An entry passes when |candidate - reference| <= atol + rtol·|reference|. A failure is
     inconclusive, not wrong, when the central difference's rounding error would cover the gap,
@@ -117,13 +128,9 @@ def compare(
             verdict, reason = "inconclusive", "kink"
         else:
             verdict, reason = "wrong", ""
-        i, name = owner(int(j))
         out.append(
             Mismatch(
-                output_label(int(k)),
-                name,
-                i,
-                int(j),
+                *label(int(k), int(j)),
                 float(candidate[k, j]),
                 None if engine is None else float(engine[k, j]),
                 float(central[k, j]),
@@ -138,10 +145,12 @@ def compare(
     return wrong or out  # a wrong derivative is the news; inconclusive ones only without one
 
 
-def table(mismatches: Sequence[Mismatch], source: str, *, outputs: bool) -> list[str]:
-    """The disagreeing derivatives side by side, one row each (at most `_MAX_ROWS`)."""
+def table(mismatches: Sequence[Mismatch], source: str, *, outputs: bool, inputs: bool = True) -> list[str]:
+    """The disagreeing derivatives side by side, one row each (at most `_MAX_ROWS`); the
+    output column where there are several outputs, the input column unless a jvp's."""
     has_engine = source != "backward()"  # the engine's column beside a hand-written derivative
-    head = [*(["output"] if outputs else []), "input", source, *(["engine"] if has_engine else [])]
+    head = [*(["output"] if outputs else []), *(["input"] if inputs else []), source]
+    head += ["engine"] if has_engine else []
     head += ["central differences", "verdict"]
     rows = [head]
     for m in mismatches[:_MAX_ROWS]:
@@ -150,7 +159,7 @@ def table(mismatches: Sequence[Mismatch], source: str, *, outputs: bool) -> list
             verdict = f"inconclusive (one-sided: {m.left:.8g} left, {m.right:.8g} right)"
         elif m.reason == "rounding":
             verdict = "inconclusive (rounding)"
-        row = [*([m.output] if outputs else []), m.input, f"{m.analytic:.8g}"]
+        row = [*([m.output] if outputs else []), *([m.input] if inputs else []), f"{m.analytic:.8g}"]
         if has_engine:
             row.append("-" if m.engine is None else f"{m.engine:.8g}")
         rows.append([*row, f"{m.numerical:.8g}", verdict])

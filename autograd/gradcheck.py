@@ -29,7 +29,15 @@ if TYPE_CHECKING:
 
     Input = float | Value | np.ndarray[Any, Any]  # what gradcheck checks at
 
-__all__ = ["GradcheckError", "Mismatch", "NotOnValuesError", "check_vjp", "gradcheck", "numerical_gradient"]
+__all__ = [
+    "GradcheckError",
+    "Mismatch",
+    "NotOnValuesError",
+    "check_jvp",
+    "check_vjp",
+    "gradcheck",
+    "numerical_gradient",
+]
 
 # the step must span this many float spacings of the input (of 1.0 below it): a smaller one
 # makes the difference quotient mostly rounding
@@ -77,11 +85,23 @@ class GradcheckError(RuntimeError):
     at this point: rounding, or a kink or a pole within eps.
 
     The first failing derivative's numbers are attributes (`index`: its input, `element`:
-    its name such as ``W[2, 1]``, `analytic`: what was checked, `engine`, `numerical`: the
-    central difference); `mismatches` holds every failing one (`Mismatch`), `point` the
-    inputs as text, `op` the op inside the graph whose derivative disagrees ("" if unknown),
-    `cotangent` check_vjp's cotangent u (None for gradcheck).
+    its name such as ``W[2, 1]``, `output`: the output's where there are several, `analytic`:
+    what was checked, `engine`, `numerical`: the central difference); `mismatches` holds every
+    failing one (`Mismatch`), `point` the inputs as text, `op` the op inside the graph whose
+    derivative disagrees ("" if unknown), `cotangent` check_vjp's cotangent u (check_jvp's
+    tangent v, flat; None for gradcheck). check_jvp's `index` and `element` are the output
+    element's.
     """
+
+    # defaults, for subclasses that set only the numbers they have (GradgradcheckError)
+    inconclusive: bool = False
+    element: str = ""
+    output: str = ""
+    engine: float | None = None
+    mismatches: tuple[Mismatch, ...] = ()
+    point: str = ""
+    op: str = ""
+    cotangent: Any = None
 
     def __init__(
         self,
@@ -99,19 +119,19 @@ class GradcheckError(RuntimeError):
         point: str = "",
         op: str = "",
         cotangent: Any = None,
+        subject: str = "",
         details: Sequence[str] = (),
     ) -> None:
         at = (f" at {element}" if element else "") + (f" for output {output}" if output else "")
+        subject = subject or f"gradient of input {index}{at}"
         numbers = f"{source} gives {analytic!r}"
         if engine is not None and source != "backward()":
             numbers += f", the engine gives {engine!r}"
         numbers += f", central differences give {numerical!r}"
         if inconclusive:
-            message = (
-                f"gradient of input {index}{at} could not be checked: {numbers}, but {hint or _ROUNDING}"
-            )
+            message = f"{subject} could not be checked: {numbers}, but {hint or _ROUNDING}"
         else:
-            message = f"gradient of input {index}{at} is wrong: {numbers}"
+            message = f"{subject} is wrong: {numbers}"
         super().__init__("\n".join([message, *details]))
         self.index = index
         self.element = element
@@ -204,8 +224,7 @@ def gradcheck(
         exact_reference=False,
         atol=atol,
         rtol=rtol,
-        output_label=lambda k: outputs.label(name, k),
-        owner=args.owner,
+        label=lambda k, j: (outputs.label(name, k), *args.entry(j)),
     )
     if not mismatches:
         return True
@@ -260,6 +279,121 @@ def check_vjp(
     count = check_int(cotangents, "cotangents", min_value=1)
     rng = random.Random(check_int(seed, "seed"))
 
+    result, engine, diffs, notes = _forward_reference(forward, parsed, eps)
+    for draw in range(count):
+        u = np.array([rng.gauss(0.0, 1.0) for _ in range(result.size)]).reshape(result.shape)
+        given = _vjp_gradients(vjp, u, parsed)
+        weights = u.reshape(1, -1)
+        mismatches = C.compare(
+            given.reshape(1, -1),
+            None if engine is None else weights @ engine,
+            diffs.estimates(weights),
+            exact_reference=engine is not None,
+            atol=atol,
+            rtol=rtol,
+            label=lambda k, j: ("u·f", *parsed.entry(j)),
+        )
+        if mismatches:
+            shown = " ".join(np.array2string(u, precision=4, separator=", ").split())
+            notes.insert(0, f"  with the cotangent u = {shown} (draw {draw + 1} of {count}, seed={seed})")
+            raise _error(parsed, mismatches[0], mismatches, "your vjp", eps, notes=notes, cotangent=u)
+    return True
+
+
+def check_jvp(
+    forward: Callable[..., Any],
+    jvp: Callable[..., Any],
+    *args: Any,
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    tangents: int = 3,
+    seed: int = 0,
+) -> bool:
+    """Check a hand-written forward-mode derivative: `jvp(v, *args)` must give J·v.
+
+    `forward` and `args` are as `check_vjp`'s; `v` is a tuple of one tangent per input, each of
+    its input's shape, and `jvp` returns the output's tangent, of the output's shape. For
+    `tangents` random directions (from ``random.Random(seed)``) every element of J·v is
+    compared with the engine's (where `forward` runs on Values) else with central differences
+    along the direction; a disagreement names the output element (``y[1]``). Returns True or
+    raises `GradcheckError` (its `index` and `element` are the output element's).
+    """
+    from autograd import _gradcheck_args as A  # noqa: N812
+    from autograd import _gradcheck_compare as C  # noqa: N812
+
+    np = _np()
+    if not callable(forward) or not callable(jvp):
+        raise TypeError(f"forward and jvp must be callable, got {forward!r} and {jvp!r}")
+    parsed = _parse(forward, args)
+    eps = _eps(eps, parsed)
+    atol = check_number(atol, "atol", min_value=0.0)
+    rtol = check_number(rtol, "rtol", min_value=0.0)
+    count = check_int(tangents, "tangents", min_value=1)
+    rng = random.Random(check_int(seed, "seed"))
+    result, engine, diffs, notes = _forward_reference(forward, parsed, eps)
+    name = A.output_name(forward)
+    outputs = A.Outputs((), None if result.ndim == 0 else tuple(result.shape))  # for its labels
+    for draw in range(count):
+        v = np.array([rng.gauss(0.0, 1.0) for _ in range(len(parsed.flat))])
+        v_args = parsed.build(v.tolist(), as_values=False)  # one tangent per input, of its shape
+        given = np.asarray(jvp(tuple(v_args), *parsed.build(parsed.flat, as_values=False)), dtype=np.float64)
+        if given.shape != result.shape:
+            raise ValueError(
+                f"jvp returned a tangent of shape {given.shape}, the output of forward has shape "
+                f"{result.shape}: a tangent has its output's shape"
+            )
+        direction = v.reshape(1, -1)
+        mismatches = C.compare(
+            given.reshape(1, -1),
+            None if engine is None else direction @ engine.T,
+            diffs.along(direction),
+            exact_reference=engine is not None,
+            atol=atol,
+            rtol=rtol,
+            label=lambda k, j: (outputs.label(name, j), "v", j, -1),
+        )
+        if mismatches:
+            first = mismatches[0]
+            shown = "; ".join(
+                f"{arg_name}: {' '.join(np.array2string(np.asarray(t), precision=4, separator=', ').split())}"
+                for arg_name, t in zip(parsed.names, v_args)
+            )
+            details = [
+                *C.table(mismatches, "your jvp", outputs=True, inputs=False),
+                f"  at {parsed.point()}",
+                f"  with the tangents v = {shown} (draw {draw + 1} of {count}, seed={seed})",
+                *notes,
+            ]
+            raise GradcheckError(
+                first.index,
+                first.analytic,
+                first.numerical,
+                inconclusive=first.verdict == "inconclusive",
+                element=first.output,
+                source="your jvp",
+                engine=first.engine,
+                mismatches=mismatches,
+                point=parsed.point(),
+                hint=_reason(first, eps, "along the tangent v") if first.verdict == "inconclusive" else "",
+                cotangent=v,
+                subject=f"the jvp at {first.output}",
+                details=details,
+            )
+    return True
+
+
+def _forward_reference(
+    forward: Callable[..., Any], parsed: Args, eps: float
+) -> tuple[Any, Any, Any, list[str]]:
+    """What a hand-written derivative is checked against: forward's result on floats, the
+    engine's Jacobian where forward runs on Values (else None, and a note saying why), and the
+    central differences; shared by check_vjp and check_jvp."""
+    from autograd import _gradcheck_args as A  # noqa: N812
+    from autograd import _gradcheck_compare as C  # noqa: N812
+
+    np = _np()
+
     def on_floats(flat: Sequence[float]) -> Any:
         out = np.asarray(forward(*parsed.build(flat, as_values=False)), dtype=np.float64)
         if not np.all(np.isfinite(out)):
@@ -281,25 +415,18 @@ def check_vjp(
         eps,
         parsed.where,
     )
-    for draw in range(count):
-        u = np.array([rng.gauss(0.0, 1.0) for _ in range(result.size)]).reshape(result.shape)
-        given = _vjp_gradients(vjp, u, parsed)
-        weights = u.reshape(1, -1)
-        mismatches = C.compare(
-            given.reshape(1, -1),
-            None if engine is None else weights @ engine,
-            diffs.estimates(weights),
-            exact_reference=engine is not None,
-            atol=atol,
-            rtol=rtol,
-            output_label=lambda k: "u·f",
-            owner=parsed.owner,
-        )
-        if mismatches:
-            shown = " ".join(np.array2string(u, precision=4, separator=", ").split())
-            notes.insert(0, f"  with the cotangent u = {shown} (draw {draw + 1} of {count}, seed={seed})")
-            raise _error(parsed, mismatches[0], mismatches, "your vjp", eps, notes=notes, cotangent=u)
-    return True
+    return result, engine, diffs, notes
+
+
+def _reason(first: Mismatch, eps: float, at: str) -> str:
+    """Why a failing check is inconclusive, and what to do: rounding, or a kink or a pole."""
+    if first.reason == "rounding":
+        return f"{_ROUNDING} (about {first.rounding:.3g}): pass a larger eps, or rescale the input"
+    return (
+        f"the function has a kink or a pole within eps={eps!r} {at} (or eps is too coarse for its "
+        f"curvature): one-sided differences give {first.left!r} on the left and {first.right!r} on "
+        "the right; check at a point farther than eps from it"
+    )
 
 
 def _error(
@@ -326,11 +453,7 @@ def _error(
             f"about {_scaled_step(args.flat[j]):.3g}, or rescale the input"
         )
     elif first.reason == "kink":
-        hint = (
-            f"the function has a kink or a pole within eps={eps!r} of {first.input} = {args.flat[j]!r} "
-            f"(or eps is too coarse for its curvature): one-sided differences give {first.left!r} on "
-            f"the left and {first.right!r} on the right; check at a point farther than eps from it"
-        )
+        hint = _reason(first, eps, f"of {first.input} = {args.flat[j]!r}")
     details = [*C.table(mismatches, source, outputs=bool(output)), f"  at {args.point()}", *notes]
     if op:
         details.append(f"  {op}")
@@ -350,6 +473,12 @@ def _error(
         cotangent=cotangent,
         details=details,
     )
+
+
+def _parse(fn: Callable[..., Any], args: Sequence[Any]) -> Args:
+    from autograd import _gradcheck_args as A  # noqa: N812
+
+    return A.parse(fn, args, "args")
 
 
 def _vjp_gradients(vjp: Callable[..., Any], u: Any, args: Args) -> Any:

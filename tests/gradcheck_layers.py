@@ -68,3 +68,13 @@ def dense_math(W: Array, x: Array, b: Array) -> Any:
 def dense_float64(W: Array, x: Array, b: Array) -> Any:
     W = np.asarray(W, dtype=np.float64)
     return np.tanh(W @ x + b)
+
+
+def dense_jvp(v: Array, W: Array, x: Array, b: Array) -> Any:
+    dW, dx, db = v
+    return (1.0 - np.tanh(W @ x + b) ** 2) * (dW @ x + W @ dx + db)
+
+
+def dense_jvp_transposed_dw(v: Array, W: Array, x: Array, b: Array) -> Any:
+    dW, dx, db = v
+    return (1.0 - np.tanh(W @ x + b) ** 2) * (dW.T @ x + W @ dx + db)  # the bug: dW transposed
