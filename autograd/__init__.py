@@ -15,7 +15,7 @@ from autograd.engine import (
     topological_order,
 )
 from autograd.functional import grad, value_and_grad
-from autograd.gradcheck import GradcheckError, gradcheck, numerical_gradient
+from autograd.gradcheck import GradcheckError, check_jvp, check_vjp, gradcheck, numerical_gradient
 from autograd.graph import animate, backward_frames, draw
 from autograd.second_order import gradgradcheck, hessian, hvp, jvp
 from autograd.tape import Tape, trace
@@ -26,6 +26,8 @@ __all__ = [
     "Value",
     "animate",
     "backward_frames",
+    "check_jvp",
+    "check_vjp",
     "draw",
     "grad",
     "gradcheck",

@@ -191,3 +191,10 @@ def _safe(op: str, xs: list[float]) -> bool:
 
 def _is_finite_number(x: object) -> bool:
     return is_number(x) and math.isfinite(x)  # type: ignore[arg-type]
+
+
+# `arrays`, float64 numpy arrays built on hypothesis.extra.numpy, lives in its own module
+# (`autograd._strategies_arrays`) and is published here with the others.
+from autograd._strategies_arrays import arrays  # noqa: E402
+
+__all__ += ["arrays"]

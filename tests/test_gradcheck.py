@@ -66,7 +66,7 @@ def test_bad_inputs_and_functions() -> None:
     with pytest.raises(TypeError, match=r"inputs\[1\] must be a real number, got str"):
         gradcheck(lambda x, y: x, [1.0, "2"])  # type: ignore[list-item]
     with pytest.raises(TypeError, match="must return a Value, got float"):
-        gradcheck(lambda x: 1.0, [1.0])  # type: ignore[arg-type, return-value]
+        gradcheck(lambda x: 1.0, [1.0])
 
 
 def test_error_repr() -> None:
@@ -106,3 +106,29 @@ def test_numerical_gradient_divides_by_the_step_the_floats_take() -> None:
     # 1e6 ± 1e-6 are not floats: dividing by 2e-6 would be off by about 1e-5
     assert numerical_gradient(lambda x: x * 1.0, [1e6], eps=1e-6) == (1.0,)
     assert ((1e6 + 1e-6) - (1e6 - 1e-6)) / 2e-6 != 1.0
+
+
+def test_gradcheck_loads_numpy_only_when_it_runs() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, autograd; from autograd import gradcheck; assert 'numpy' not in sys.modules; "
+        "gradcheck(lambda x: x * x, [1.0]); print('numpy' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+    assert out.strip() == "True"
+
+
+def test_a_scalar_report_keeps_its_first_line_and_adds_the_table_and_the_op() -> None:
+    with pytest.raises(GradcheckError) as info:
+        gradcheck(lambda a, b: a * 2.0 + wrong_softplus(b), [1.0, 0.5])
+    first, head, row, point, op = str(info.value).splitlines()
+    assert first == (
+        f"gradient of input 1 is wrong: backward() gives {1 / (1 + math.exp(0.5))!r}, "
+        f"central differences give {info.value.numerical!r}"
+    )
+    assert head.split() == ["input", "backward()", "central", "differences", "verdict"]
+    assert row.split() == ["b", f"{1 / (1 + math.exp(0.5)):.8g}", f"{info.value.numerical:.8g}", "wrong"]
+    assert point == "  at a = 1.0, b = 0.5"
+    assert op.startswith("  the op whose derivative disagrees: softplus(0.5) = ")
