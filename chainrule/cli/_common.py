@@ -8,7 +8,8 @@ does the work (see `chainrule.cli`). It uses:
 - `check_outputs` before any work (every output path, none created), then `write_output`
   (through the path: a file replaced in full, a symlink followed, a pipe written into);
 - `numbers_that_fit`: the library's errors about the numbers as one line naming the options;
-- `progress`: a progress bar on a terminal's stderr, nothing otherwise.
+- `progress`: a progress bar on a terminal's stderr, nothing otherwise;
+- `missing_extra`: which of chainrule's extras brings a module that is not installed.
 
 Options are given once: `CommandParser` refuses a repeated option instead of keeping the last.
 """
@@ -36,6 +37,7 @@ __all__ = [
     "add_network_arguments",
     "check_outputs",
     "check_writable",
+    "missing_extra",
     "network_values",
     "numbers_that_fit",
     "parse_count",
@@ -327,6 +329,32 @@ def refuse_terminal(what: str, hint: str) -> None:
     isatty = getattr(sys.stdout, "isatty", None)
     if isatty is not None and isatty():
         raise CLIError(f"refusing to write {what} to a terminal: {hint}")
+
+
+# ---- optional packages ----
+
+EXTRAS = {  # an optional package's import name, and the extra of pyproject.toml that installs it
+    "graphviz": "draw",
+    "PIL": "draw",
+    "matplotlib": "plot",
+    "openpyxl": "sheet",
+    "tqdm": "lessons",
+    "sklearn": "data",
+    "mlxtend": "data",
+    "hypothesis": "strategies",
+}
+
+
+def missing_extra(error: ModuleNotFoundError) -> str | None:
+    """The one line saying which extra to install for the module `error` did not find, or None
+    when that module is not one of chainrule's optional packages (then it is a bug)."""
+    top = (error.name or "").split(".")[0]
+    if top not in EXTRAS:
+        return None
+    return (
+        f"this needs the Python package {top!r}, which is not installed: "
+        f"pip install 'chainrule[{EXTRAS[top]}]' (or 'chainrule[lessons]' for every command)"
+    )
 
 
 # ---- progress ----
