@@ -77,8 +77,8 @@ def main() -> None:
     tape = trace(lambda x, y: (a * x + b - y) ** 2, 1.0, 2.0, params=[a, b])
     mean, grad = tape.value_and_grad(tape.parameter_data(), [1.0, 2.0], [3.0, 5.0])
     check(
-        mean == 17.0 and list(grad) == [-13.0, -8.0],
-        f"the compiled tape (numpy): mean {mean}, gradient {list(grad)}",
+        mean == 17.0 and grad.tolist() == [-13.0, -8.0],
+        f"the compiled tape (numpy): mean {mean}, gradient {grad.tolist()}",
     )
     model = nn.MLP(2, [3, 1], rng=0)
     check(len(model.parameters()) == 13, f"nn imports without the lessons' packages: {model!r}")
