@@ -63,6 +63,7 @@ check_package() {
 }
 
 check_docs() { # the site builds offline with every warning an error (its Python blocks run in pytest)
+    export NO_MKDOCS_2_WARNING=1 # (Material's notice about its successor, printed on every build)
     local site
     site=$(mktemp -d)
     mkdocs build --strict --quiet --site-dir "$site"
@@ -96,7 +97,7 @@ test)
     pytest -q -p no:cacheprovider --nbmake # last, so its summary closes the output
     ;;
 docs)
-    exec mkdocs serve
+    NO_MKDOCS_2_WARNING=1 exec mkdocs serve
     ;;
 notebook)
     run_notebook

@@ -121,7 +121,7 @@ def fit(
 
     On the dynamic engine the cyclic GC is paused during each step: the graphs hold no
     cycles, so the collector frees nothing, and walking a batch's graph (hundreds of
-    thousands of nodes) made a digits step several times slower (see the README).
+    thousands of nodes) made a digits step several times slower (see docs/design.md).
     """
     check_int(epochs, "epochs", min_value=0)
     check_int(batch_size, "batch_size", min_value=1)

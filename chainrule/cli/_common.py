@@ -333,27 +333,28 @@ def refuse_terminal(what: str, hint: str) -> None:
 
 # ---- optional packages ----
 
-EXTRAS = {  # an optional package's import name, and the extra of pyproject.toml that installs it
-    "graphviz": "draw",
-    "PIL": "draw",
-    "matplotlib": "plot",
-    "openpyxl": "sheet",
-    "tqdm": "lessons",
-    "sklearn": "data",
-    "mlxtend": "data",
-    "hypothesis": "strategies",
+EXTRAS = {  # an optional package's import name: its name on PyPI, and the extra of chainrule that brings it
+    "graphviz": ("graphviz", "draw"),
+    "PIL": ("Pillow", "draw"),
+    "matplotlib": ("matplotlib", "plot"),
+    "openpyxl": ("openpyxl", "sheet"),
+    "tqdm": ("tqdm", "lessons"),
+    "sklearn": ("scikit-learn", "data"),
+    "mlxtend": ("mlxtend", "data"),
+    "hypothesis": ("hypothesis", "strategies"),
 }
 
 
 def missing_extra(error: ModuleNotFoundError) -> str | None:
-    """The one line saying which extra to install for the module `error` did not find, or None
-    when that module is not one of chainrule's optional packages (then it is a bug)."""
+    """The one line saying what to install for the module `error` did not find, or None when
+    that module is not one of chainrule's optional packages (then it is a bug)."""
     top = (error.name or "").split(".")[0]
     if top not in EXTRAS:
         return None
+    package, extra = EXTRAS[top]
     return (
-        f"this needs the Python package {top!r}, which is not installed: "
-        f"pip install 'chainrule[{EXTRAS[top]}]' (or 'chainrule[lessons]' for every command)"
+        f"this needs the Python package {package!r}, which is not installed: pip install {package}, "
+        f"or install chainrule with its {extra!r} extra (pip install 'path/to/chainrule[{extra}]')"
     )
 
 
