@@ -76,7 +76,9 @@ run_notebook() {
         "$venv/bin/python" -m pip install --quiet --disable-pip-version-check 'jupyterlab>=4' \
             2> >(grep -v 'is neither a file nor a directory' >&2)
     fi
-    exec jupyter lab notebooks
+    local as_root=()
+    [ "$(id -u)" = 0 ] && as_root=(--allow-root) # JupyterLab refuses root without it
+    exec jupyter lab "${as_root[@]}" notebooks
 }
 
 install_python_packages

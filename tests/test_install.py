@@ -14,7 +14,6 @@ import pytest
 import chainrule
 from chainrule.cli import main
 from chainrule.cli._common import missing_extra
-from tests.helpers import one_line_error
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -61,24 +60,21 @@ def test_importing_autograd_beside_hips_autograd_fails_in_one_line(tmp_path: Pat
     ],
 )
 def test_a_missing_optional_package_names_its_extra(
-    blocked: str,
-    argv: list[str],
-    extra: str,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    blocked: str, argv: list[str], extra: str, tmp_path: Path
 ) -> None:
-    monkeypatch.chdir(tmp_path)
-    for name in list(sys.modules):  # None in sys.modules: `import name` raises ModuleNotFoundError
-        if name == blocked or name.startswith(blocked + "."):
-            monkeypatch.setitem(sys.modules, name, None)
-    monkeypatch.setitem(sys.modules, blocked, None)
-    assert main(argv) == 2
-    line = one_line_error(capsys, argv[0])
-    assert line.endswith(
-        f"this needs the Python package {blocked!r}, which is not installed: pip install {blocked}, "
-        f"or install chainrule with its {extra!r} extra (pip install 'path/to/chainrule[{extra}]')\n"
+    # a fresh interpreter in which `import blocked` fails (None in sys.modules), as if never installed
+    code = (
+        f"import sys; sys.modules[{blocked!r}] = None; from chainrule.cli import main; sys.exit(main({argv}))"
     )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, env=env)
+    assert (run.returncode, run.stdout) == (2, "")
+    assert run.stderr == (
+        f"chainrule {argv[0]}: error: this needs the Python package {blocked!r}, which is not installed: "
+        f"pip install {blocked}, or install chainrule with its {extra!r} extra "
+        f"(pip install 'path/to/chainrule[{extra}]')\n"
+    )
+    assert not list(tmp_path.iterdir())  # and wrote nothing
 
 
 def test_a_missing_module_that_is_no_extra_gets_no_advice() -> None:

@@ -42,9 +42,9 @@ def run_page(text: str, name: str) -> int:
         }
         printed: dict[int, list[str]] = {}
 
-        def record(*args: Any, **kwargs: Any) -> None:
+        def record(*args: Any, _into: dict[int, list[str]] = printed, **kwargs: Any) -> None:
             line = sys._getframe(1).f_lineno  # the page's line number: the block is compiled in place
-            printed.setdefault(line, []).append(" ".join(map(str, args)))
+            _into.setdefault(line, []).append(" ".join(map(str, args)))
 
         code = compile("\n" * offset + block, name, "exec")  # tracebacks name the page's lines
         exec(code, {"print": record, "__name__": "__main__"})  # a fresh namespace each
@@ -97,3 +97,14 @@ def test_a_wrong_promise_fails(page: str, message: str) -> None:
 
 def test_an_opted_out_block_is_not_run() -> None:
     assert run_page("```python\n# not run by the tests: needs ml-100k\nimport nowhere\n```\n", "x.md") == 0
+
+
+# Pictures that other branches add (remove a name once its branch is merged and the file exists).
+FROM_OTHER_BRANCHES = {"docs/images/backward-page.png"}
+
+
+def test_the_readme_links_only_to_files_that_exist() -> None:
+    targets = re.findall(r"\]\((?!https?://|#)([^)\s]+)\)", (ROOT / "README.md").read_text(encoding="utf-8"))
+    assert len(targets) >= 20
+    missing = [t for t in targets if not (ROOT / t.split("#")[0]).exists() and t not in FROM_OTHER_BRANCHES]
+    assert not missing
