@@ -34,7 +34,9 @@ class Table:
         widths = [max(len(line[i]) for line in lines) for i in range(len(self.header))]
         letters = [self.align[min(i, len(self.align) - 1)] for i in range(len(self.header))]
         return "\n".join(
-            "  ".join(c.ljust(w) if a == "l" else c.rjust(w) for c, w, a in zip(line, widths, letters))
+            "  ".join(
+                c.ljust(w) if a == "l" else c.rjust(w) for c, w, a in zip(line, widths, letters)
+            ).rstrip()
             for line in lines
         )
 
