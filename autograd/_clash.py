@@ -4,7 +4,10 @@ pip installs both into one `site-packages/autograd/` folder without a word (`pip
 nothing), and the result is half of each. Its distribution's metadata folder
 (`autograd-<version>.dist-info`, or `.egg-info`) is how we see it: a look at each folder of
 `sys.path`, which costs well under a millisecond (importlib.metadata would cost 60 ms).
-Importing this module runs the check (`autograd/__init__.py` imports it first).
+Importing this module runs the check. `autograd/__init__.py` imports it first; so do `nn` and
+the `chainrule` command, because when HIPS autograd is installed *after* chainrule its
+`__init__.py` replaces ours, and `import autograd.anything` then runs HIPS's `__init__` and this
+module, from the merged folder.
 """
 
 from __future__ import annotations

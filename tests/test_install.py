@@ -3,6 +3,7 @@ line, and the extra to install named when an optional package is missing. (The b
 itself is installed into a fresh environment and smoke-tested by `bash dev.sh test`.)"""
 
 import os
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -50,6 +51,26 @@ def test_importing_autograd_beside_hips_autograd_fails_in_one_line(tmp_path: Pat
     last = clashing.stderr.strip().splitlines()[-1]
     assert last.startswith("ImportError: chainrule's `autograd` cannot share an environment with")
     assert str(metadata) in last and "pip uninstall autograd" in last and "venv" in last
+
+
+@pytest.mark.parametrize("statement", ["import nn", "from chainrule.cli import main"])
+def test_hips_autograd_installed_over_ours_is_named_by_nn_and_the_command(
+    statement: str, tmp_path: Path
+) -> None:
+    # pip installing HIPS autograd after chainrule: its __init__.py replaces ours in one folder
+    merged = tmp_path / "site-packages"
+    (merged / "autograd").mkdir(parents=True)
+    (merged / "autograd" / "__init__.py").write_text('"""HIPS autograd (a stand-in)."""\n')
+    shutil.copy(ROOT / "autograd" / "_clash.py", merged / "autograd" / "_clash.py")
+    (merged / "autograd-1.7.0.dist-info").mkdir()
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(merged), str(ROOT)])}
+    run = subprocess.run(
+        [sys.executable, "-c", statement], capture_output=True, text=True, env=env, cwd=tmp_path
+    )
+    assert run.returncode == 1
+    last = run.stderr.strip().splitlines()[-1]
+    clash = "ImportError: chainrule's `autograd` cannot share an environment with the unrelated HIPS autograd"
+    assert last.startswith(f"{clash} ({str(merged / 'autograd-1.7.0.dist-info')!r} is installed)")
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+import autograd._clash  # noqa: F401  first: names HIPS autograd if it replaced our autograd/__init__.py
 from autograd.errors import ChainruleError
 from chainrule import __version__
 from chainrule.cli import _collab, _graddesc, _graph, _sweep, _train
