@@ -1,9 +1,11 @@
 """chainrule's scalar autograd engine.
 
 Importing it imports neither hypothesis (see `autograd.strategies`) nor graphviz nor Pillow:
-`draw`, `backward_frames` and `animate` import them when called.
+`draw`, `backward_frames` and `animate` import them when called. It refuses to load beside HIPS
+autograd, whose import name is the same (`autograd._clash`).
 """
 
+import autograd._clash  # noqa: F401  first: refuses to load beside HIPS autograd (a half-merged package fails oddly)
 from autograd.engine import (
     Value,
     gradients,

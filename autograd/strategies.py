@@ -180,6 +180,12 @@ _graphs = st.composite(_draw_graph)
 
 
 def _apply(op: str, args: list[Value | float]) -> Value:
+    first = args[0]
+    if TABLE[op].arity == 1 and not isinstance(first, Value) and hasattr(first, op):
+        # another engine's Value (notebook 00 builds one): its method of that name, so that a
+        # Graph rebuilds on anything with the same ops, as its docstring says
+        result: Value = getattr(first, op)()
+        return result
     return apply(op, *args)
 
 

@@ -247,7 +247,7 @@ def _rss(run: dict[str, Any] | None) -> str:
 
 def _targets(m: Measurements, markdown: bool) -> Table:
     checks = [(target, *_check(target, m)) for target in TARGETS]
-    if markdown:  # the README's form: each goal and what this run measured
+    if markdown:  # docs/performance.md's form: each goal and what this run measured
         return ["goal", "this run"], [[text, measured] for _, text, measured, _ in checks]
     return ["target", "issue", "measured", "verdict"], [
         [text, f"#{target.issue}", measured, verdict] for target, text, measured, verdict in checks

@@ -123,7 +123,7 @@ def main(argv: list[str]) -> int:
         "--quick", action="store_true", help="small sizes, one run each: checks that engines agree (CI)"
     )
     parser.add_argument(
-        "--markdown", action="store_true", help="print the tables in Markdown (for the README)"
+        "--markdown", action="store_true", help="print the tables in Markdown (for docs/performance.md)"
     )
     args = parser.parse_args(argv)
 

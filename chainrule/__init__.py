@@ -10,6 +10,19 @@
 Neither `autograd` nor `nn` imports this package.
 """
 
-__version__ = "0.1.0"
+from __future__ import annotations
 
 __all__ = ["__version__"]
+
+
+def __getattr__(name: str) -> str:
+    """`__version__`, read from the installed metadata: pyproject.toml's version is the one place
+    it is written (read lazily: importlib.metadata costs tens of milliseconds to import)."""
+    if name != "__version__":
+        raise AttributeError(f"module 'chainrule' has no attribute {name!r}")
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("chainrule")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown (not installed)"

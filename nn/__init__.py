@@ -5,6 +5,7 @@ model of collaborative filtering (`nn.embedding`, `nn.collab`), data sets (`nn.d
 the course's 2-2-2 teaching network built from these layers (`nn.teaching`). The lessons that train it live in
 the `chainrule` package, which this one never imports."""
 
+import autograd._clash  # noqa: F401  first: names HIPS autograd if it replaced our autograd/__init__.py
 from nn import data, init, losses, optim
 from nn.collab import EmbeddingDotBias
 from nn.embedding import Embedding

@@ -27,7 +27,6 @@ from typing import Any, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
-from tqdm import tqdm
 
 from autograd import Value, no_grad
 from autograd.validation import check_choice, check_flag, check_int
@@ -118,11 +117,11 @@ def fit(
     loss is its mean. The batches are shuffled from `rng` (a seed or a numpy Generator; by
     default the library's generator, see `nn.manual_seed`).
     `schedule` (e.g. `nn.schedule.OneCycle`) must cover every step. `progress` shows a tqdm
-    bar on stderr; `on_epoch` is called with each `Epoch` as it ends.
+    bar on stderr (when tqdm is installed); `on_epoch` is called with each `Epoch` as it ends.
 
     On the dynamic engine the cyclic GC is paused during each step: the graphs hold no
     cycles, so the collector frees nothing, and walking a batch's graph (hundreds of
-    thousands of nodes) made a digits step several times slower (see the README).
+    thousands of nodes) made a digits step several times slower (see docs/design.md).
     """
     check_int(epochs, "epochs", min_value=0)
     check_int(batch_size, "batch_size", min_value=1)
@@ -255,7 +254,28 @@ def _learning_rate(optimizer: _Optimizer) -> float:
 
 
 def _progress_bar(total: int, epoch: int, enabled: bool) -> Any:
-    """One bar per epoch on stderr, gone when the epoch ends (so `on_epoch` can print)."""
+    """One bar per epoch on stderr, gone when the epoch ends (so `on_epoch` can print); none
+    when tqdm is not installed (it comes with the `lessons` extra: the engine does not need it)."""
+    try:
+        from tqdm import tqdm
+    except ModuleNotFoundError:
+        return _NoBar()
     return tqdm(
         total=total, desc=f"epoch {epoch}", file=sys.stderr, disable=not enabled, unit="batch", leave=False
     )
+
+
+class _NoBar(contextlib.nullcontext["_NoBar"]):
+    """What `fit` calls on a tqdm bar, doing nothing."""
+
+    def __init__(self) -> None:
+        super().__init__(self)
+
+    def set_postfix(self, **values: object) -> None:
+        pass
+
+    def update(self, n: int) -> None:
+        pass
+
+    def __repr__(self) -> str:
+        return "_NoBar()"

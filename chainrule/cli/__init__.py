@@ -13,10 +13,11 @@ import os
 import sys
 from collections.abc import Sequence
 
+import autograd._clash  # noqa: F401  first: names HIPS autograd if it replaced our autograd/__init__.py
 from autograd.errors import ChainruleError
 from chainrule import __version__
 from chainrule.cli import _collab, _graddesc, _graph, _sweep, _train
-from chainrule.cli._common import CLIError, CommandParser
+from chainrule.cli._common import CLIError, CommandParser, missing_extra
 
 __all__ = ["COMMANDS", "main"]
 
@@ -46,7 +47,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run `chainrule` with `argv` (default: the command line); returns the exit status.
 
     Every failure is one line on stderr: a bad argument, numbers the library refuses (its
-    `ChainruleError`s), a file or standard output that cannot be written (status 2); Ctrl-C
+    `ChainruleError`s), a file or standard output that cannot be written, an optional package
+    that is not installed (naming the extra that brings it) (status 2); Ctrl-C
     (status 130). Anything else is a bug and keeps its traceback."""
     parser = CommandParser(
         prog="chainrule",
@@ -68,6 +70,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0 if done.code is None else done.code if isinstance(done.code, int) else 2
     except (CLIError, ChainruleError) as error:
         return _fail(f"{prog}: error: {error}", 2)
+    except ModuleNotFoundError as error:  # an optional package: name the extra that installs it
+        line = missing_extra(error)
+        if line is None:
+            raise
+        return _fail(f"{prog}: error: {line}", 2)
     except KeyboardInterrupt:
         return _fail(f"{prog}: interrupted", 130)
     except OSError as error:  # standard output on a full disk, or closed (a pipe whose reader left)

@@ -8,7 +8,8 @@ does the work (see `chainrule.cli`). It uses:
 - `check_outputs` before any work (every output path, none created), then `write_output`
   (through the path: a file replaced in full, a symlink followed, a pipe written into);
 - `numbers_that_fit`: the library's errors about the numbers as one line naming the options;
-- `progress`: a progress bar on a terminal's stderr, nothing otherwise.
+- `progress`: a progress bar on a terminal's stderr, nothing otherwise;
+- `missing_extra`: which of chainrule's extras brings a module that is not installed.
 
 Options are given once: `CommandParser` refuses a repeated option instead of keeping the last.
 """
@@ -36,6 +37,7 @@ __all__ = [
     "add_network_arguments",
     "check_outputs",
     "check_writable",
+    "missing_extra",
     "network_values",
     "numbers_that_fit",
     "parse_count",
@@ -327,6 +329,33 @@ def refuse_terminal(what: str, hint: str) -> None:
     isatty = getattr(sys.stdout, "isatty", None)
     if isatty is not None and isatty():
         raise CLIError(f"refusing to write {what} to a terminal: {hint}")
+
+
+# ---- optional packages ----
+
+EXTRAS = {  # an optional package's import name: its name on PyPI, and the extra of chainrule that brings it
+    "graphviz": ("graphviz", "draw"),
+    "PIL": ("Pillow", "draw"),
+    "matplotlib": ("matplotlib", "plot"),
+    "openpyxl": ("openpyxl", "sheet"),
+    "tqdm": ("tqdm", "lessons"),
+    "sklearn": ("scikit-learn", "data"),
+    "mlxtend": ("mlxtend", "data"),
+    "hypothesis": ("hypothesis", "strategies"),
+}
+
+
+def missing_extra(error: ModuleNotFoundError) -> str | None:
+    """The one line saying what to install for the module `error` did not find, or None when
+    that module is not one of chainrule's optional packages (then it is a bug)."""
+    top = (error.name or "").split(".")[0]
+    if top not in EXTRAS:
+        return None
+    package, extra = EXTRAS[top]
+    return (
+        f"this needs the Python package {package!r}, which is not installed: pip install {package}, "
+        f"or install chainrule with its {extra!r} extra (pip install 'path/to/chainrule[{extra}]')"
+    )
 
 
 # ---- progress ----
