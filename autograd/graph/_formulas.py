@@ -1,0 +1,106 @@
+"""A graph as spreadsheet formulas: each node's data and gradient as text in Excel's language,
+given where each node lives in the sheet. `autograd.graph.spreadsheet` (one row per node) and the
+course's sheet (one row per epoch) both lay their cells out and call `formulas`.
+
+Each op's data formula and local derivatives come from the op table (`op.excel`); this module
+only adds the chain rule: a node's gradient is the sum, over its consumers and each operand slot
+it fills there, of the consumer's gradient times that slot's local derivative.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from autograd.engine import Value
+from autograd.graph._stand_in_ops import OPS
+
+__all__ = ["Formulas", "formulas", "number", "spreadsheet_op"]
+
+MAX_FORMULA = 8192  # characters: Excel's limit for one formula
+
+
+@dataclass(frozen=True)
+class Formulas:
+    """Per node of `order`: `data` its formula (None for a leaf: a number, not a formula) and
+    `grad` its gradient's formula ("1" for the root); neither has the leading '='."""
+
+    order: tuple[Value, ...]
+    data: tuple[str | None, ...]
+    grad: tuple[str, ...]
+
+    def __repr__(self) -> str:
+        return f"Formulas({len(self.order)} nodes)"
+
+
+def number(x: float) -> str:
+    """A float as a formula's literal that reads back as the same float."""
+    return repr(float(x)).upper()
+
+
+def spreadsheet_op(node: Value) -> object:
+    """The op table's entry for `node`'s op, or a ValueError if it has no spreadsheet formula."""
+    op = OPS.get(node.op)
+    if op is None:
+        raise ValueError(
+            f"the op {node.op!r} of {node!r} has no spreadsheet formula "
+            "(a scalar_op: only the op table's ops can be written as a sheet)"
+        )
+    return op
+
+
+def formulas(
+    order: Sequence[Value],
+    data_cell: Callable[[Value], str | None],
+    grad_cell: Callable[[Value], str | None],
+) -> Formulas:
+    """The formulas of the graph `order` (a topological order, root last).
+
+    `data_cell(node)` and `grad_cell(node)` name the cell that holds the node's data or its
+    gradient, or return None to have it written inline wherever it is used (the course's
+    sheet gives only its named nodes cells). Inline expressions are parenthesised, so an
+    operand is always one term (`=-A1^2` means (-A1)^2 in Excel: never rely on precedence).
+    """
+    index = {node: i for i, node in enumerate(order)}
+    data: list[str | None] = []
+    data_refs: list[str] = []  # what a formula writes to use each node's data
+    locals_: list[list[tuple[int, str]]] = [[] for _ in order]  # per node: (consumer, local) pairs
+    for i, node in enumerate(order):
+        cell = data_cell(node)
+        if not node.children:
+            if cell is None:
+                raise ValueError(f"the leaf {node!r} needs a cell")
+            data.append(None)
+            data_refs.append(cell)
+            continue
+        operands = [data_refs[index[x]] if isinstance(x, Value) else number(x) for x in node.operands]
+        formula, derivatives = spreadsheet_op(node).excel(operands, cell or "")  # type: ignore[attr-defined]
+        if cell is None:  # the result inline: its local derivatives may not refer to a cell of it
+            formula, derivatives = spreadsheet_op(node).excel(operands, f"({formula})")  # type: ignore[attr-defined]
+        data.append(formula)
+        data_refs.append(cell if cell is not None else f"({formula})")
+        for x, local in zip(node.operands, derivatives, strict=True):
+            if isinstance(x, Value):
+                locals_[index[x]].append((i, local))
+    grad: list[str] = [""] * len(order)
+    grad_refs: list[str] = [""] * len(order)
+    for i in reversed(range(len(order))):
+        node = order[i]
+        if i == len(order) - 1:
+            text = "1"
+        else:
+            # summed in the order backward() adds them (the last consumer first), so the
+            # floating-point sum is the engine's to the bit
+            terms = sorted(locals_[i], key=lambda pair: -pair[0])
+            text = "+".join(f"({grad_refs[j]})*({local})" for j, local in terms) or "0"
+        cell = grad_cell(node)
+        grad[i] = text
+        grad_refs[i] = cell if cell is not None else f"({text})"
+    for i, node in enumerate(order):
+        for text in (data[i], grad[i]):
+            if text is not None and len(text) > MAX_FORMULA:
+                raise ValueError(
+                    f"the formula of {node!r} would be {len(text):,} characters; a spreadsheet "
+                    f"formula holds at most {MAX_FORMULA:,}"
+                )
+    return Formulas(tuple(order), tuple(data), tuple(grad))

@@ -1,0 +1,148 @@
+"""`autograd.graph.to_xlsx`: a graph as a live sheet. Its formulas read here; LibreOffice
+recalculates them and must give the engine's data and gradients (rel 1e-14: it returns 15
+significant digits)."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import openpyxl
+import pytest
+from hypothesis import Phase, given, settings
+from hypothesis import strategies as st
+
+from autograd import Value, gradients, scalar_op, topological_order
+from autograd.graph.spreadsheet import MAX_NODES, leaf_names, to_xlsx
+from autograd.strategies import graphs
+from tests.libreoffice import needs_libreoffice, recalculate
+
+REL = 1e-14
+
+
+def close(sheet: float, engine: float) -> bool:
+    return math.isclose(sheet, engine, rel_tol=REL, abs_tol=1e-300)
+
+
+def written(root: Value, tmp_path: Path, name: str = "graph.xlsx") -> openpyxl.worksheet.worksheet.Worksheet:
+    to_xlsx(root, tmp_path / name)
+    return openpyxl.load_workbook(tmp_path / name)["graph"]
+
+
+def test_rows_hold_the_forward_and_backward_pass_as_formulas(tmp_path):
+    x, y = Value(3.0, "x"), Value(-2.0, "w1")
+    loss = -(x**2) * y + x
+    loss.label = "loss"
+    sheet = written(loss, tmp_path)
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert rows[0] == ["node", "label", "op", "data", "gradient"]
+    assert [r[1] or "" for r in rows[1:]] == [n.label for n in topological_order(loss)]
+    assert rows[1][3] == 3.0 and rows[1][4].startswith("=")  # a leaf: a number, its gradient a formula
+    power = next(r for r in rows if r[2] == "**")
+    assert power[3] == "=(D2)^(2.0)"  # every operand parenthesised
+    neg = next(r for r in rows if r[2] == "neg")
+    assert neg[3] == f"=-(D{rows.index(power) + 1})"
+    assert rows[-1][1] == "loss" and rows[-1][4] == "=1"
+    assert rows[1][4].count("+") == 1  # x feeds ** and the last +: two terms
+
+
+def test_leaves_get_defined_names_that_read_as_no_cell(tmp_path):
+    a, b, c, d = Value(1.0, "w1"), Value(2.0, "rate"), Value(3.0), Value(4.0, "rate")
+    to_xlsx(a * b + c * d, tmp_path / "g.xlsx")
+    names = openpyxl.load_workbook(tmp_path / "g.xlsx").defined_names
+    assert {n: names[n].attr_text for n in names} == {
+        "_w1": "graph!$D$2",
+        "rate": "graph!$D$3",
+        "x_2": "graph!$D$5",
+        "rate_2": "graph!$D$6",
+    }
+    assert leaf_names(topological_order(a + a)) == {a: "_w1"}
+
+
+def test_refuses_an_op_without_a_formula_in_one_line(tmp_path):
+    cube = scalar_op("cube", lambda x: x**3, lambda x: 3 * x**2)
+    with pytest.raises(ValueError, match=r"^to_xlsx: the op 'cube' of Value\(data=8.0.*no spreadsheet formula"):
+        to_xlsx(cube(Value(2.0)) + 1, tmp_path / "g.xlsx")
+    assert not (tmp_path / "g.xlsx").exists()
+
+
+def test_refuses_a_graph_too_large_for_a_sheet(tmp_path):
+    x = Value(0.5)
+    node = x
+    for _ in range(MAX_NODES):
+        node = node * 1.0
+    with pytest.raises(ValueError, match=r"^to_xlsx: the graph has 100,0\d\d nodes; .* more than 100,000 rows"):
+        to_xlsx(node, tmp_path / "g.xlsx")
+
+
+def test_refuses_a_float():
+    with pytest.raises(TypeError, match="to_xlsx: root must be a Value"):
+        to_xlsx(1.0, "g.xlsx")  # type: ignore[arg-type]
+
+
+def compare(root: Value, recalculated: openpyxl.worksheet.worksheet.Worksheet) -> list[str]:
+    """What differs between the engine and LibreOffice's recalculated sheet, row by row."""
+    grads = gradients(root)
+    wrong = []
+    for r, node in enumerate(topological_order(root), start=2):
+        data, grad = recalculated[f"D{r}"].value, recalculated[f"E{r}"].value
+        if not (isinstance(data, float | int) and close(data, node.data)):
+            wrong.append(f"D{r}: sheet {data!r}, engine {node.data!r}")
+        if not (isinstance(grad, float | int) and close(grad, grads[node])):
+            wrong.append(f"E{r}: sheet {grad!r}, engine {grads[node]!r}")
+    return wrong
+
+
+@pytest.mark.parametrize("planted", ["tanh"])
+def test_the_comparison_fails_on_a_planted_bug(tmp_path, planted):
+    """The oracle's check can fail: a sheet whose tanh derivative is 1 - tanh (not 1 - tanh²)."""
+    x = Value(0.7)
+    root = x.tanh() * 2.0
+    sheet = written(root, tmp_path)
+    fake = openpyxl.Workbook().active
+    for r, node in enumerate(topological_order(root), start=2):
+        fake[f"D{r}"], fake[f"E{r}"] = node.data, gradients(root)[node]
+    fake["E2"] = 2.0 * (1 - math.tanh(0.7))
+    assert sheet["C3"].value == planted
+    assert compare(root, fake) == [f"E2: sheet {2.0 * (1 - math.tanh(0.7))!r}, engine {gradients(root)[x]!r}"]
+
+
+@needs_libreoffice
+@settings(max_examples=1, phases=[Phase.explicit, Phase.generate], database=None, deadline=None)
+@given(st.lists(graphs(1, 3, max_ops=10), min_size=50, max_size=50))
+def test_libreoffice_recalculates_random_graphs_to_the_engines_numbers(tmp_path_factory, drawn):
+    """50 graphs from `autograd.strategies`, one file each, recalculated in one soffice call."""
+    folder = tmp_path_factory.mktemp("graphs")
+    roots = []
+    for k, g in enumerate(drawn):
+        leaves = [Value(x, f"x{i}") for i, x in enumerate(g.inputs)]
+        root = g(*leaves)
+        roots.append(root)
+        to_xlsx(root, folder / f"g{k:02}.xlsx")
+    outs = recalculate([folder / f"g{k:02}.xlsx" for k in range(len(roots))], folder)
+    wrong = []
+    for k, (root, out) in enumerate(zip(roots, outs, strict=True)):
+        wrong += [f"graph {k} ({drawn[k]!r}): {w}" for w in compare(root, openpyxl.load_workbook(out, data_only=True)["graph"])]
+    assert wrong == []
+
+
+@needs_libreoffice
+def test_a_changed_leaf_recomputes_both_passes_and_errors_map_to_the_engines(tmp_path):
+    """Change x in the file: LibreOffice's forward and backward pass equal the engine's at the
+    new x; at x = -1, LN fails in the sheet (#VALUE! here, #NUM! in Excel) as log does in the engine."""
+    def build(x0: float) -> Value:
+        x = Value(x0, "x")
+        return (x.log() * x + x.sigmoid()).tanh()
+
+    files = []
+    for name, new in (("moved", 1.75), ("outside", -1.0)):
+        to_xlsx(build(0.6), tmp_path / f"{name}.xlsx")
+        book = openpyxl.load_workbook(tmp_path / f"{name}.xlsx")
+        book["graph"]["D2"] = new
+        book.save(tmp_path / f"{name}.xlsx")
+        files.append(tmp_path / f"{name}.xlsx")
+    moved, outside = (openpyxl.load_workbook(p, data_only=True)["graph"] for p in recalculate(files, tmp_path))
+    assert compare(build(1.75), moved) == []
+    assert outside["D3"].value in ("#VALUE!", "#NUM!")
+    with pytest.raises(ValueError, match="log: argument must be > 0"):
+        build(-1.0)
