@@ -77,6 +77,7 @@ def formulas(
         formula, derivatives = spreadsheet_op(node).excel(operands, cell or "")  # type: ignore[attr-defined]
         if cell is None:  # the result inline: its local derivatives may not refer to a cell of it
             formula, derivatives = spreadsheet_op(node).excel(operands, f"({formula})")  # type: ignore[attr-defined]
+        formula = _tidy(formula)
         data.append(formula)
         data_refs.append(cell if cell is not None else f"({formula})")
         for x, local in zip(node.operands, derivatives, strict=True):
@@ -92,9 +93,9 @@ def formulas(
             # summed in the order backward() adds them (the last consumer first), so the
             # floating-point sum is the engine's to the bit
             terms = sorted(locals_[i], key=lambda pair: -pair[0])
-            text = "+".join(f"({grad_refs[j]})*({local})" for j, local in terms) or "0"
+            text = "+".join(_term(grad_refs[j], local) for j, local in terms) or "0"
         cell = grad_cell(node)
-        grad[i] = text
+        grad[i] = _tidy(text)
         grad_refs[i] = cell if cell is not None else f"({text})"
     for i, node in enumerate(order):
         for text in (data[i], grad[i]):
@@ -104,3 +105,24 @@ def formulas(
                     f"formula holds at most {MAX_FORMULA:,}"
                 )
     return Formulas(tuple(order), tuple(data), tuple(grad))
+
+
+def _term(gradient: str, local: str) -> str:
+    """gradient × local derivative; a factor 1 left out (the engine's `1.0 * g` is exactly g)."""
+    if gradient in ("1", "(1)"):
+        return f"({local})"
+    return f"({gradient})" if local == "1" else f"({gradient})*({local})"
+
+
+def _tidy(formula: str) -> str:
+    """`formula` with doubled parentheses, ((x)), written once, (x): the same formula."""
+    pairs: dict[int, int] = {}
+    stack = []
+    for i, ch in enumerate(formula):
+        if ch == "(":
+            stack.append(i)
+        elif ch == ")":
+            pairs[stack.pop()] = i
+    drop = {i for i, j in pairs.items() if pairs.get(i + 1) == j - 1}
+    drop |= {pairs[i] for i in drop}
+    return "".join(ch for i, ch in enumerate(formula) if i not in drop)

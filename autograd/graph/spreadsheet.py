@@ -16,13 +16,16 @@ from typing import Any
 from autograd.engine import Value, _root, topological_order
 from autograd.graph._formulas import formulas
 
-__all__ = ["COLUMNS", "MAX_NODES", "NUMBER_FORMAT", "leaf_names", "to_xlsx"]
+__all__ = ["COLUMNS", "GRADIENT_COLOUR", "LOSS_COLOUR", "MAX_NODES", "NUMBER_FORMAT", "leaf_names", "to_xlsx"]
 
 MAX_NODES = 100_000
 """The largest graph `to_xlsx` writes: one row per node, and spreadsheet programs slow to a crawl
 long before their limit of 1,048,576 rows."""
 COLUMNS = ("node", "label", "op", "data", "gradient")
 NUMBER_FORMAT = "0.000000000"
+"""Nine decimals, as Mazur's post prints the course network's numbers (E_total 0.298371109)."""
+LOSS_COLOUR = "FFE699"  # the loss's row or column: light gold
+GRADIENT_COLOUR = "DDEBF7"  # the gradients: light blue
 HEADER_ROWS = 1
 _DATA, _GRAD = "D", "E"
 # A defined name may not read as a cell reference (w1 is column W, row 1; R1C1 is one too)
@@ -76,8 +79,8 @@ def to_xlsx(root: Value, path: str | os.PathLike[str]) -> None:
             sheet[f"{column}{row[node]}"].number_format = NUMBER_FORMAT
     for node, name in names.items():
         workbook.defined_names[name] = DefinedName(name, attr_text=f"graph!${_DATA}${row[node]}")
-    gradient = PatternFill("solid", fgColor="DDEBF7")
-    loss = PatternFill("solid", fgColor="FFE699")
+    gradient = PatternFill("solid", fgColor=GRADIENT_COLOUR)
+    loss = PatternFill("solid", fgColor=LOSS_COLOUR)
     for r in range(HEADER_ROWS, len(order) + HEADER_ROWS + 1):
         sheet[f"{_GRAD}{r}"].fill = gradient
     for cell in sheet[row[order[-1]]]:
