@@ -116,9 +116,13 @@ class _Parser:
         if t.type == "FUNC" and t.subtype == "OPEN":
             name = t.value[:-1].upper()
             if name not in FUNCTIONS:
-                self.fail(f"the function {name} is not one the engine can differentiate ({', '.join(FUNCTIONS)})")
+                self.fail(
+                    f"the function {name} is not one the engine can differentiate ({', '.join(FUNCTIONS)})"
+                )
             args = []
-            if not (self.peek() is not None and self.peek().type == "FUNC" and self.peek().subtype == "CLOSE"):
+            if not (
+                self.peek() is not None and self.peek().type == "FUNC" and self.peek().subtype == "CLOSE"
+            ):
                 args.append(self.expression(0))
                 while (s := self.peek()) is not None and s.type == "SEP":
                     self.i += 1
@@ -189,7 +193,7 @@ def evaluate(tree: Tree, cell: Callable[[str], Number]) -> Number:
 
 def is_difference_quotient(tree: Tree) -> bool:
     """True for (f(x + h) − f(x)) / h with h a number: a finite-difference estimate."""
-    return (
+    return bool(
         tree[0] == "bin"
         and tree[1] == "/"
         and tree[3][0] == "num"

@@ -85,7 +85,8 @@ class SheetCheck:
         return "\n".join(lines)
 
     def __repr__(self) -> str:
-        return f"SheetCheck({self.sheet!r}, loss={self.loss!r}, {len(self.claims)} claims, {len(self.wrong)} wrong)"
+        claims, wrong = len(self.claims), len(self.wrong)
+        return f"SheetCheck({self.sheet!r}, loss={self.loss!r}, {claims} claims, {wrong} wrong)"
 
 
 def check_sheet(
@@ -105,14 +106,18 @@ def check_sheet(
     cached = load_workbook(os.fspath(path), data_only=True)
     name = sheet if sheet is not None else formulas.active.title
     if name not in formulas.sheetnames:
-        raise ValueError(f"check_sheet: no sheet {name!r} in {os.fspath(path)!r} (it has {formulas.sheetnames!r})")
+        raise ValueError(
+            f"check_sheet: no sheet {name!r} in {os.fspath(path)!r} (it has {formulas.sheetnames!r})"
+        )
     book = _Book(formulas[name], cached[name], _names(formulas, name))
     loss_cell = _cell(loss, "loss")
     named = _parameters(book, params)
     leaves = {cell: Value(book.number(cell), label=p) for p, cell in named.items()}
     root = book.value(loss_cell, leaves)
     if not isinstance(root, Value):
-        raise ValueError(f"check_sheet: the loss {loss_cell} depends on none of the parameters {list(named.values())}")
+        raise ValueError(
+            f"check_sheet: the loss {loss_cell} depends on none of the parameters {list(named.values())}"
+        )
     grads = gradients(root)
     claims = []
     row = int(_CELL.fullmatch(loss_cell).group(2))  # type: ignore[union-attr]
@@ -190,7 +195,9 @@ class _Book:
                 if ref in self.names:  # a defined name: the cell it names
                     built[ref] = self.value(self.names[ref], leaves)
                 elif _CELL.fullmatch(ref) is None:
-                    raise ValueError(f"check_sheet: {cell} reads {ref!r}, neither a cell of this sheet nor a name")
+                    raise ValueError(
+                        f"check_sheet: {cell} reads {ref!r}, neither a cell of this sheet nor a name"
+                    )
             missing = [ref for ref in missing if ref not in built]
             if missing:
                 if cell in expanding or any(ref in expanding for ref in missing):

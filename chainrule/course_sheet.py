@@ -108,20 +108,22 @@ def _write_sheet(sheet: Any, lr: float, epochs: int, biases: Sequence[float] | N
     network = teaching_network(DEFAULT_INPUTS, DEFAULT_WEIGHTS, DEFAULT_TARGETS, biases=biases)
     order = topological_order(network.loss)
     names = {node: label for label, node in network.nodes.items()}
-    for label, node in network.nodes.items():
-        assert label in where.cell or label in where.column, label
     leaf_cells = {node: where.cell[names[node]] for node in order if names.get(node) in where.cell}
     bold = Font(bold=True)
     sheet["A1"].font = bold
     for r, (name, label, value) in enumerate(where.parameters, start=1):
         sheet.cell(r, 1, label)
         sheet.cell(r, 2, lr if name == "lr" else value)
-    sheet.cell(len(where.parameters) + 1, 1, f"targets t1, t2 = {DEFAULT_TARGETS[0]!r}, {DEFAULT_TARGETS[1]!r}")
+    sheet.cell(
+        len(where.parameters) + 1, 1, f"targets t1, t2 = {DEFAULT_TARGETS[0]!r}, {DEFAULT_TARGETS[1]!r}"
+    )
     from openpyxl.workbook.defined_name import DefinedName
 
     scope_names = leaf_names([n for n in order if n in leaf_cells])
     for node, cell in leaf_cells.items():
-        sheet.defined_names[scope_names[node]] = DefinedName(scope_names[node], attr_text=f"'{sheet.title}'!{cell}")
+        sheet.defined_names[scope_names[node]] = DefinedName(
+            scope_names[node], attr_text=f"'{sheet.title}'!{cell}"
+        )
     sheet.defined_names["lr"] = DefinedName("lr", attr_text=f"'{sheet.title}'!{where.cell['lr']}")
     for c, header in enumerate(where.headers, start=1):
         sheet.cell(where.header_row, c, header).font = bold
@@ -141,7 +143,7 @@ def _write_sheet(sheet: Any, lr: float, epochs: int, biases: Sequence[float] | N
         row = formulas(order, data_cell, grad_cell)
         sheet[f"A{r}"] = epoch
         for node, data, grad in zip(row.order, row.data, row.grad, strict=True):
-            name = names.get(node)
+            name = names.get(node, "")
             if name in WEIGHT_NAMES:
                 w, g = where.column[name], where.column[f"dE_d{name}"]
                 sheet[f"{w}{r}"] = node.data if epoch == 0 else f"=({w}{r - 1})-(lr)*({g}{r - 1})"
@@ -166,7 +168,9 @@ def _write_sheet(sheet: Any, lr: float, epochs: int, biases: Sequence[float] | N
     chart.title = f"E_total by epoch, lr {lr!r}"
     chart.x_axis.title, chart.y_axis.title = "epoch", "E_total"
     column = sheet[f"{where.column['E_total']}1"].column
-    chart.add_data(Reference(sheet, min_col=column, min_row=where.header_row, max_row=last), titles_from_data=True)
+    chart.add_data(
+        Reference(sheet, min_col=column, min_row=where.header_row, max_row=last), titles_from_data=True
+    )
     chart.set_categories(Reference(sheet, min_col=1, min_row=where.first_row, max_row=last))
     chart.height, chart.width = 7.5, 15
     sheet.add_chart(chart, f"D{1}")

@@ -96,13 +96,19 @@ def _write_sheet(sheet: Any, optimizer: str, epochs: int) -> None:
     points = [(px, py) for _ in range(epochs) for px, py in zip(X, Y, strict=True)]
     for k, (px, py) in enumerate(points):
         r = start + 1 + k
-        row = formulas(
-            order,
-            lambda n, r=r: f"{col[n.label]}{r}" if n.label else None,
-            lambda n, r=r: f"{col['de/d' + n.label]}{r}" if n.label in _PARAMETERS else None,
-        )
+
+        def data_cell(node: Value, r: int = r) -> str | None:
+            return f"{col[node.label]}{r}" if node.label else None  # x, y, b, a, err2; the rest inline
+
+        def grad_cell(node: Value, r: int = r) -> str | None:
+            return f"{col['de/d' + node.label]}{r}" if node.label in _PARAMETERS else None
+
+        row = formulas(order, data_cell, grad_cell)
         sheet[f"{col['x']}{r}"], sheet[f"{col['y']}{r}"] = px, py
-        sheet[f"{col['b']}{r}"], sheet[f"{col['a']}{r}"] = f"={col['new b']}{r - 1}", f"={col['new a']}{r - 1}"
+        sheet[f"{col['b']}{r}"], sheet[f"{col['a']}{r}"] = (
+            f"={col['new b']}{r - 1}",
+            f"={col['new a']}{r - 1}",
+        )
         for node, data, grad in zip(row.order, row.data, row.grad, strict=True):
             if node is loss:
                 sheet[f"{col['err2']}{r}"] = f"={data}"

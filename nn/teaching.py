@@ -107,7 +107,9 @@ def _forward(model: MLP, inputs: Sequence[float | Value], targets: Sequence[floa
     e1, e2 = half_squared_errors([a_o1, a_o2], targets)
     e_total = e1 + e2
     nodes = dict(zip(INPUT_NAMES, (i1, i2), strict=True))
-    nodes.update(zip(WEIGHT_NAMES, (w for layer in model.layers for n in layer.neurons for w in n.w), strict=True))
+    nodes.update(
+        zip(WEIGHT_NAMES, (w for layer in model.layers for n in layer.neurons for w in n.w), strict=True)
+    )
     hidden_bias, output_bias = hidden[0].b, output[0].b
     if hidden_bias is not None and output_bias is not None:
         nodes.update(b1=hidden_bias, b2=output_bias)

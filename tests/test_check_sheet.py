@@ -41,7 +41,10 @@ def test_a_broken_gradient_formula_is_named(tmp_path):
 
 
 def test_the_command_reports_each_cell_and_fails_on_a_wrong_one(tmp_path, capsys):
-    assert main(["check-sheet", str(FIXTURE), "--sheet", "basic", "--loss", "F4", "--params", "b=C4", "a=D4"]) == 0
+    assert (
+        main(["check-sheet", str(FIXTURE), "--sheet", "basic", "--loss", "F4", "--params", "b=C4", "a=D4"])
+        == 0
+    )
     out = capsys.readouterr().out
     assert "K4 'de/db': right: sheet -41.48917384488354, engine -41.48917384488354 (bit for bit)" in out
     assert "H4 'est de/db': estimate: sheet -41.47917384490256, engine -41.48917384488354" in out
@@ -49,7 +52,22 @@ def test_the_command_reports_each_cell_and_fails_on_a_wrong_one(tmp_path, capsys
     book = openpyxl.load_workbook(FIXTURE)
     book["basic"]["K4"] = "=2*(E4+B4)"
     book.save(tmp_path / "broken.xlsx")
-    assert main(["check-sheet", str(tmp_path / "broken.xlsx"), "--sheet", "basic", "--loss", "F4", "--params", "b=C4", "a=D4"]) == 1
+    assert (
+        main(
+            [
+                "check-sheet",
+                str(tmp_path / "broken.xlsx"),
+                "--sheet",
+                "basic",
+                "--loss",
+                "F4",
+                "--params",
+                "b=C4",
+                "a=D4",
+            ]
+        )
+        == 1
+    )
     out = capsys.readouterr().out
     assert "K4 'de/db': WRONG" in out and out.rstrip().endswith("wrong: K4, L4")
 
@@ -57,8 +75,10 @@ def test_the_command_reports_each_cell_and_fails_on_a_wrong_one(tmp_path, capsys
 def test_refusals_are_one_line(tmp_path, capsys):
     args = ["check-sheet", str(FIXTURE), "--sheet", "basic", "--params", "b=C4"]
     assert main([*args, "--loss", "F4x"]) == 2
-    assert capsys.readouterr().err == "chainrule check-sheet: error: loss must be a cell such as F4, got 'F4x'\n"
-    assert main([*args, "--loss", "F4", "--sheet", "nope"][:0] + ["check-sheet", str(FIXTURE), "--sheet", "nope", "--loss", "F4", "--params", "C4"]) == 2
+    assert (
+        capsys.readouterr().err == "chainrule check-sheet: error: loss must be a cell such as F4, got 'F4x'\n"
+    )
+    assert main(["check-sheet", str(FIXTURE), "--sheet", "nope", "--loss", "F4", "--params", "C4"]) == 2
     assert "no sheet 'nope'" in capsys.readouterr().err
     (tmp_path / "not.xlsx").write_text("hello")
     assert main(["check-sheet", str(tmp_path / "not.xlsx"), "--loss", "A1", "--params", "B1"]) == 2

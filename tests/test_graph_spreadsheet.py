@@ -61,7 +61,9 @@ def test_leaves_get_defined_names_that_read_as_no_cell(tmp_path):
 
 def test_refuses_an_op_without_a_formula_in_one_line(tmp_path):
     cube = scalar_op("cube", lambda x: x**3, lambda x: 3 * x**2)
-    with pytest.raises(ValueError, match=r"^to_xlsx: the op 'cube' of Value\(data=8.0.*no spreadsheet formula"):
+    with pytest.raises(
+        ValueError, match=r"^to_xlsx: the op 'cube' of Value\(data=8.0.*no spreadsheet formula"
+    ):
         to_xlsx(cube(Value(2.0)) + 1, tmp_path / "g.xlsx")
     assert not (tmp_path / "g.xlsx").exists()
 
@@ -71,7 +73,9 @@ def test_refuses_a_graph_too_large_for_a_sheet(tmp_path):
     node = x
     for _ in range(MAX_NODES):
         node = node * 1.0
-    with pytest.raises(ValueError, match=r"^to_xlsx: the graph has 100,0\d\d nodes; .* more than 100,000 rows"):
+    with pytest.raises(
+        ValueError, match=r"^to_xlsx: the graph has 100,0\d\d nodes; .* more than 100,000 rows"
+    ):
         to_xlsx(node, tmp_path / "g.xlsx")
 
 
@@ -122,7 +126,10 @@ def test_libreoffice_recalculates_random_graphs_to_the_engines_numbers(tmp_path_
     outs = recalculate([folder / f"g{k:02}.xlsx" for k in range(len(roots))], folder)
     wrong = []
     for k, (root, out) in enumerate(zip(roots, outs, strict=True)):
-        wrong += [f"graph {k} ({drawn[k]!r}): {w}" for w in compare(root, openpyxl.load_workbook(out, data_only=True)["graph"])]
+        wrong += [
+            f"graph {k} ({drawn[k]!r}): {w}"
+            for w in compare(root, openpyxl.load_workbook(out, data_only=True)["graph"])
+        ]
     assert wrong == []
 
 
@@ -130,6 +137,7 @@ def test_libreoffice_recalculates_random_graphs_to_the_engines_numbers(tmp_path_
 def test_a_changed_leaf_recomputes_both_passes_and_errors_map_to_the_engines(tmp_path):
     """Change x in the file: LibreOffice's forward and backward pass equal the engine's at the
     new x; at x = -1, LN fails in the sheet (#VALUE! here, #NUM! in Excel) as log does in the engine."""
+
     def build(x0: float) -> Value:
         x = Value(x0, "x")
         return (x.log() * x + x.sigmoid()).tanh()
@@ -141,7 +149,9 @@ def test_a_changed_leaf_recomputes_both_passes_and_errors_map_to_the_engines(tmp
         book["graph"]["D2"] = new
         book.save(tmp_path / f"{name}.xlsx")
         files.append(tmp_path / f"{name}.xlsx")
-    moved, outside = (openpyxl.load_workbook(p, data_only=True)["graph"] for p in recalculate(files, tmp_path))
+    moved, outside = (
+        openpyxl.load_workbook(p, data_only=True)["graph"] for p in recalculate(files, tmp_path)
+    )
     assert compare(build(1.75), moved) == []
     assert outside["D3"].value in ("#VALUE!", "#NUM!")
     with pytest.raises(ValueError, match="log: argument must be > 0"):

@@ -94,14 +94,14 @@ def formulas(
             # floating-point sum is the engine's to the bit
             terms = sorted(locals_[i], key=lambda pair: -pair[0])
             text = "+".join(_term(grad_refs[j], local) for j, local in terms) or "0"
-        cell = grad_cell(node)
+        where = grad_cell(node)
         grad[i] = _tidy(text)
-        grad_refs[i] = cell if cell is not None else f"({text})"
+        grad_refs[i] = where if where is not None else f"({text})"
     for i, node in enumerate(order):
-        for text in (data[i], grad[i]):
-            if text is not None and len(text) > MAX_FORMULA:
+        for formula in (data[i], grad[i]):
+            if formula is not None and len(formula) > MAX_FORMULA:
                 raise ValueError(
-                    f"the formula of {node!r} would be {len(text):,} characters; a spreadsheet "
+                    f"the formula of {node!r} would be {len(formula):,} characters; a spreadsheet "
                     f"formula holds at most {MAX_FORMULA:,}"
                 )
     return Formulas(tuple(order), tuple(data), tuple(grad))

@@ -7,7 +7,14 @@ import argparse
 import io
 from typing import Any
 
-from chainrule.cli._common import CLIError, check_outputs, numbers_that_fit, parse_count, parse_number, write_output
+from chainrule.cli._common import (
+    CLIError,
+    check_outputs,
+    numbers_that_fit,
+    parse_count,
+    parse_number,
+    write_output,
+)
 from chainrule.course_sheet import DEFAULT_LR, MAZUR_BIASES, course_workbook
 from chainrule.graddesc import OPTIMIZERS
 from chainrule.graddesc_sheet import graddesc_workbook
@@ -26,23 +33,28 @@ def add_parser(subcommands: Any) -> None:
         "above, so dragging down trains on; a chart of E_total. graddesc: the lesson's line fit, "
         "one sheet per optimizer (x, y, b, a, gradients, running averages, new b and a).",
     )
-    parser.add_argument("lesson", nargs="?", default="course", metavar="course|graddesc", help="default: course")
+    parser.add_argument(
+        "lesson", nargs="?", default="course", metavar="course|graddesc", help="default: course"
+    )
     parser.add_argument("--out", metavar="PATH", help="the workbook to write (default: LESSON.xlsx)")
     parser.add_argument("--lr", metavar="LR", help=f"course: the learning rate (default: {DEFAULT_LR!r})")
     parser.add_argument(
         "--epochs",
         metavar="N",
-        help=f"course: SGD updates, one row each (default: {DEFAULT_EPOCHS}); graddesc: passes over the 29 points (default: 1)",
+        help=f"course: SGD updates, one row each (default: {DEFAULT_EPOCHS}); "
+        "graddesc: passes over the 29 points (default: 1)",
     )
     parser.add_argument(
         "--sweep",
         action="store_true",
-        help=f"course: one sheet per learning rate of the sweep ({' '.join(map(repr, DEFAULT_LEARNING_RATES))})",
+        help="course: one sheet per learning rate of the sweep "
+        f"({' '.join(map(repr, DEFAULT_LEARNING_RATES))})",
     )
     parser.add_argument(
         "--biases",
         action="store_true",
-        help=f"course: Mazur's biases b1, b2 = {MAZUR_BIASES[0]!r}, {MAZUR_BIASES[1]!r} (kept fixed, as in his post)",
+        help=f"course: Mazur's biases b1, b2 = {MAZUR_BIASES[0]!r}, {MAZUR_BIASES[1]!r} "
+        "(kept fixed, as in his post)",
     )
     parser.add_argument(
         "--optimizer",
