@@ -142,17 +142,40 @@ def test_a_changed_leaf_recomputes_both_passes_and_errors_map_to_the_engines(tmp
         x = Value(x0, "x")
         return (x.log() * x + x.sigmoid()).tanh()
 
+    hard = _hard_cases()
     files = []
+    for name, (_, root) in hard.items():
+        to_xlsx(root, tmp_path / f"{name}.xlsx")
+        files.append(tmp_path / f"{name}.xlsx")
     for name, new in (("moved", 1.75), ("outside", -1.0)):
         to_xlsx(build(0.6), tmp_path / f"{name}.xlsx")
         book = openpyxl.load_workbook(tmp_path / f"{name}.xlsx")
         book["graph"]["D2"] = new
         book.save(tmp_path / f"{name}.xlsx")
         files.append(tmp_path / f"{name}.xlsx")
-    moved, outside = (
+    *sheets, moved, outside = (
         openpyxl.load_workbook(p, data_only=True)["graph"] for p in recalculate(files, tmp_path)
     )
+    assert {name: compare(root, sheet) for (name, (_, root)), sheet in zip(hard.items(), sheets)} == {
+        name: [] for name in hard
+    }
     assert compare(build(1.75), moved) == []
     assert outside["D3"].value in ("#VALUE!", "#NUM!")
     with pytest.raises(ValueError, match="log: argument must be > 0"):
         build(-1.0)
+
+
+def _hard_cases() -> dict[str, tuple[Value, Value]]:
+    """Graphs where a naive formula loses digits: LN(1 + x) for log1p(1e-10) is off by 8e-8,
+    softplus(-30) by 1e-3 (the op table writes ln(1 + x) as 2·ATANH(x/(2 + x)))."""
+    cases = {}
+    for name, x0, f in (
+        ("log1p_tiny", 1e-10, Value.log1p),
+        ("softplus_far_left", -30.0, Value.softplus),
+        ("tanh_far_right", 20.0, Value.tanh),
+        ("sin", 3.0, Value.sin),
+        ("cos", 3.0, Value.cos),
+    ):
+        x = Value(x0, "x")
+        cases[name] = (x, f(x) * 2.0)
+    return cases

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from autograd.engine import Value
-from autograd.graph._stand_in_ops import OPS
+from autograd.ops import OPS, Op, _formula
 
 __all__ = ["Formulas", "formulas", "number", "spreadsheet_op"]
 
@@ -34,11 +34,11 @@ class Formulas:
 
 
 def number(x: float) -> str:
-    """A float as a formula's literal that reads back as the same float."""
-    return repr(float(x)).upper()
+    """A float as a formula's literal that reads back as the same float (the op table's)."""
+    return str(_formula(float(x)))
 
 
-def spreadsheet_op(node: Value) -> object:
+def spreadsheet_op(node: Value) -> Op:
     """The op table's entry for `node`'s op, or a ValueError if it has no spreadsheet formula."""
     op = OPS.get(node.op)
     if op is None:
@@ -74,9 +74,9 @@ def formulas(
             data_refs.append(cell)
             continue
         operands = [data_refs[index[x]] if isinstance(x, Value) else number(x) for x in node.operands]
-        formula, derivatives = spreadsheet_op(node).excel(operands, cell or "")  # type: ignore[attr-defined]
+        formula, derivatives = spreadsheet_op(node).excel(operands, cell or "")
         if cell is None:  # the result inline: its local derivatives may not refer to a cell of it
-            formula, derivatives = spreadsheet_op(node).excel(operands, f"({formula})")  # type: ignore[attr-defined]
+            formula, derivatives = spreadsheet_op(node).excel(operands, f"({formula})")
         formula = _tidy(formula)
         data.append(formula)
         data_refs.append(cell if cell is not None else f"({formula})")
@@ -98,10 +98,10 @@ def formulas(
         grad[i] = _tidy(text)
         grad_refs[i] = where if where is not None else f"({text})"
     for i, node in enumerate(order):
-        for formula in (data[i], grad[i]):
-            if formula is not None and len(formula) > MAX_FORMULA:
+        for written in (data[i], grad[i]):
+            if written is not None and len(written) > MAX_FORMULA:
                 raise ValueError(
-                    f"the formula of {node!r} would be {len(formula):,} characters; a spreadsheet "
+                    f"the formula of {node!r} would be {len(written):,} characters; a spreadsheet "
                     f"formula holds at most {MAX_FORMULA:,}"
                 )
     return Formulas(tuple(order), tuple(data), tuple(grad))
@@ -109,9 +109,12 @@ def formulas(
 
 def _term(gradient: str, local: str) -> str:
     """gradient × local derivative; a factor 1 left out (the engine's `1.0 * g` is exactly g)."""
-    if gradient in ("1", "(1)"):
+    if gradient in _ONE:
         return f"({local})"
-    return f"({gradient})" if local == "1" else f"({gradient})*({local})"
+    return f"({gradient})" if local in _ONE else f"({gradient})*({local})"
+
+
+_ONE = ("1", "(1)", "1.0", "(1.0)")
 
 
 def _tidy(formula: str) -> str:
