@@ -34,6 +34,7 @@ from nn.teaching import teaching_network
 __all__ = ["DEFAULT_LR", "MAZUR_BIASES", "SheetLayout", "course_workbook", "layout", "write_course_sheet"]
 
 DEFAULT_LR = 0.5
+CHART_ROWS = 15  # the E_total chart's height in rows, beside the parameters, above the table
 MAZUR_BIASES = (0.35, 0.60)
 """Matt Mazur's biases b1, b2 ("A Step by Step Backpropagation Example"): E_total 0.298371109."""
 
@@ -48,7 +49,7 @@ class SheetLayout:
         self.parameters += [(n, n, x) for n, x in zip(("i1", "i2"), inputs, strict=True)]
         if biases is not None:
             self.parameters += [(n, n, x) for n, x in zip(("b1", "b2"), biases, strict=True)]
-        self.header_row = len(self.parameters) + 3
+        self.header_row = CHART_ROWS + 2  # the parameters and the chart above the table
         self.first_row = self.header_row + 1
         self.gradient_names = [f"dE_d{n}" for n in (*WEIGHT_NAMES, *FORWARD_NAMES[:-1])]
         self.headers = ["epoch", *WEIGHT_NAMES, *FORWARD_NAMES]
@@ -167,10 +168,15 @@ def _write_sheet(sheet: Any, lr: float, epochs: int, biases: Sequence[float] | N
     chart = LineChart()
     chart.title = f"E_total by epoch, lr {lr!r}"
     chart.x_axis.title, chart.y_axis.title = "epoch", "E_total"
+    chart.y_axis.number_format = "0.00"
+    chart.legend = None
     column = sheet[f"{where.column['E_total']}1"].column
     chart.add_data(
         Reference(sheet, min_col=column, min_row=where.header_row, max_row=last), titles_from_data=True
     )
     chart.set_categories(Reference(sheet, min_col=1, min_row=where.first_row, max_row=last))
-    chart.height, chart.width = 7.5, 15
-    sheet.add_chart(chart, f"D{1}")
+    chart.height, chart.width = 0.5 * CHART_ROWS, 16  # cm: a row is about 0.5 cm
+    sheet.add_chart(chart, "D1")
+    sheet.page_setup.orientation = "landscape"  # printed (or converted to PDF): the columns fit across
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
