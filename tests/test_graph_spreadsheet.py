@@ -68,6 +68,11 @@ def test_refuses_an_op_without_a_formula_in_one_line(tmp_path):
     ):
         to_xlsx(cube(Value(2.0)) + 1, tmp_path / "g.xlsx")
     assert not (tmp_path / "g.xlsx").exists()
+    my_exp = scalar_op("exp", lambda x: 2.0 * x, lambda x: 2.0)  # a built-in op's name, the user's function
+    with pytest.raises(
+        ValueError, match=r"^to_xlsx: the op 'exp' of Value\(data=4.0.*no spreadsheet formula"
+    ):
+        to_xlsx(my_exp(Value(2.0)), tmp_path / "g.xlsx")
 
 
 def test_refuses_a_graph_too_large_for_a_sheet(tmp_path):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from autograd.engine import Value
+from autograd.engine import ScalarOpName, Value
 from autograd.ops import OPS, Op, _formula
 
 __all__ = ["Formulas", "formulas", "number", "spreadsheet_op"]
@@ -40,7 +40,9 @@ def number(x: float) -> str:
 
 def spreadsheet_op(node: Value) -> Op:
     """The op table's entry for `node`'s op, or a ValueError if it has no spreadsheet formula."""
-    op = OPS.get(node.op)
+    # a scalar_op's nodes carry a ScalarOpName: its name may be a built-in op's ("exp") while
+    # its function is the user's, which no formula of the table computes
+    op = None if isinstance(node.op, ScalarOpName) else OPS.get(node.op)
     if op is None:
         raise ValueError(
             f"the op {node.op!r} of {node!r} has no spreadsheet formula "
