@@ -114,3 +114,35 @@ def test_the_graddesc_sheets_equal_the_sheet_rules(recalculated, optimizer):
     assert (sheet[f"{col['new a']}{last}"].value, sheet[f"{col['new b']}{last}"].value) == pytest.approx(
         run.final, rel=REL
     )
+
+
+def test_the_command_writes_the_workbook_and_says_so(tmp_path, capsys):
+    assert main(["sheet", "--sweep", "--epochs", "3", "--out", str(tmp_path / "s.xlsx")]) == 0
+    assert capsys.readouterr().out == (
+        f"wrote {tmp_path / 's.xlsx'} (lr 0.1, lr 0.2, lr 0.5, lr 0.8, lr 1.0, lr 2.0)\n"
+    )
+    sheet = openpyxl.load_workbook(tmp_path / "s.xlsx")["lr 2.0"]
+    assert sheet["B1"].value == 2.0 and sheet[f"A{layout().first_row + 3}"].value == 3
+    assert sheet[f"A{layout().first_row + 4}"].value is None
+    assert main(["sheet", "graddesc", "--optimizer", "rmsprop", "--out", str(tmp_path / "g.xlsx")]) == 0
+    assert openpyxl.load_workbook(tmp_path / "g.xlsx").sheetnames == ["rmsprop"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["graddesc", "--lr", "1"], "--lr is for 'chainrule sheet course'; graddesc uses the sheet's rates"),
+        (["--sweep", "--lr", "1"], "give --lr or --sweep, not both"),
+        (["--optimizer", "adam"], "--optimizer is for 'chainrule sheet graddesc'"),
+        (
+            ["graddesc", "--optimizer", "nesterov"],
+            "--optimizer: 'nesterov' is not one of basic, momentum, rmsprop, adam",
+        ),
+        (["lesson9"], "'lesson9' is not one of course, graddesc"),
+        (["--lr", "-1"], "--lr: the learning rate must be >= 0, got '-1'"),
+    ],
+)
+def test_the_command_refuses_in_one_line(tmp_path, capsys, args, message):
+    assert main(["sheet", *args, "--out", str(tmp_path / "x.xlsx")]) == 2
+    assert capsys.readouterr().err == f"chainrule sheet: error: {message}\n"
+    assert not (tmp_path / "x.xlsx").exists()
