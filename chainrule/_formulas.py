@@ -7,12 +7,13 @@ Excel's precedence, which is not Python's: a prefix minus binds tighter than `^`
 
 from __future__ import annotations
 
-import math
 import operator
+import re
 from collections.abc import Callable, Sequence
 from typing import Any, TypeAlias
 
 from autograd import Value, maximum
+from autograd.ops import EXCEL, OPS, Formula
 
 __all__ = ["FUNCTIONS", "Tree", "evaluate", "is_difference_quotient", "parse", "references"]
 
@@ -22,11 +23,28 @@ Tree: TypeAlias = tuple[Any, ...]
 Number: TypeAlias = "Value | float"
 
 
-def _unary(method: Callable[[Value], Value], plain: Callable[[float], float]) -> Callable[..., Number]:
+def _unary(op: str) -> Callable[..., Number]:
+    """The op table's unary `op` on a Value (a node) or a float (a number)."""
+
     def apply(x: Number) -> Number:
-        return method(x) if isinstance(x, Value) else plain(x)
+        if isinstance(x, Value):
+            result: Value = getattr(x, op)()
+            return result
+        return float(OPS[op].on_floats(x)[0])
 
     return apply
+
+
+def _table_functions() -> dict[str, tuple[int | None, Callable[..., Number]]]:
+    """Each unary op the op table writes as one spreadsheet function (exp as EXP(x), log as
+    LN(x), ...): that function's name, read from the table's own formula."""
+    out: dict[str, tuple[int | None, Callable[..., Number]]] = {}
+    for op in OPS.values():
+        if op.arity == 1 and hasattr(Value, op.name):
+            call = re.fullmatch(r"([A-Z0-9]+)\(X\)", str(op.forward(EXCEL, Formula("X"))))
+            if call is not None:
+                out[call.group(1)] = (1, _unary(op.name))
+    return out
 
 
 def _sum(*xs: Number) -> Number:
@@ -38,11 +56,7 @@ def _max(a: Number, b: Number) -> Number:
 
 
 FUNCTIONS: dict[str, tuple[int | None, Callable[..., Number]]] = {
-    "EXP": (1, _unary(Value.exp, math.exp)),
-    "LN": (1, _unary(Value.log, math.log)),
-    "SQRT": (1, _unary(Value.sqrt, math.sqrt)),
-    "ABS": (1, _unary(Value.abs, abs)),
-    "TANH": (1, _unary(Value.tanh, math.tanh)),
+    **_table_functions(),
     "MAX": (2, _max),
     "SUM": (None, _sum),
 }

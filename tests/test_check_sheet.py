@@ -102,3 +102,16 @@ def test_a_prefix_minus_binds_tighter_than_a_power(tmp_path, formula):
     book.save(tmp_path / "p.xlsx")
     result = check_sheet(tmp_path / "p.xlsx", "A4", ["x=C4"])
     assert result.loss_value == 9.0 and [c.right for c in result.claims] == [True]
+
+
+def test_a_learners_sigmoid_and_its_derivative(tmp_path):
+    """σ(w·x) by hand, its derivative right in one column and wrong (σ instead of σ(1 − σ)) in another."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["w", "x", "s", "dE/dw", "de/dw"])
+    sheet.append([0.7, 1.5, "=1/(1+EXP(-A2*B2))", "=C2*(1-C2)*B2", "=C2*B2"])
+    book.save(tmp_path / "s.xlsx")
+    result = check_sheet(tmp_path / "s.xlsx", "C2", ["A2"])
+    assert result.params == {"w": "A2"}
+    assert [(c.cell, c.right) for c in result.claims] == [("D2", True), ("E2", False)]
+    assert "E2 'de/dw': WRONG" in result.report() and result.report().endswith("wrong: E2")
