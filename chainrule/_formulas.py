@@ -2,7 +2,9 @@
 then computed on `Value`s so the engine can differentiate a learner's sheet.
 
 Excel's precedence, which is not Python's: a prefix minus binds tighter than `^` (`=-A1^2` is
-(−A1)²), `^` groups to the left (`=2^3^2` is 64), then `*` `/`, then `+` `-`.
+(−A1)²), `^` groups to the left (`=2^3^2` is 64), then `*` `/`, then `+` `-`, then the
+comparisons. IF computes only the branch its condition picks, as a spreadsheet does, so its
+gradient flows through that branch (the op table writes relu and sigmoid with IF).
 """
 
 from __future__ import annotations
@@ -69,7 +71,15 @@ _BINARY: dict[str, Callable[[Any, Any], Number]] = {
     "/": operator.truediv,
     "^": operator.pow,
 }
-_LEVELS = (("+", "-"), ("*", "/"), ("^",))
+_COMPARISONS: dict[str, Callable[[float, float], bool]] = {
+    "=": operator.eq,
+    "<>": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
+_LEVELS = (tuple(_COMPARISONS), ("+", "-"), ("*", "/"), ("^",))
 
 
 def parse(formula: str, where: str = "") -> Tree:
@@ -129,7 +139,7 @@ class _Parser:
             return tree
         if t.type == "FUNC" and t.subtype == "OPEN":
             name = t.value[:-1].upper()
-            if name not in FUNCTIONS:
+            if name not in FUNCTIONS and name != "IF":
                 self.fail(
                     f"the function {name} is not one the engine can differentiate ({', '.join(FUNCTIONS)})"
                 )
@@ -142,7 +152,7 @@ class _Parser:
                     self.i += 1
                     args.append(self.expression(0))
             self.close("FUNC")
-            arity = FUNCTIONS[name][0]
+            arity = FUNCTIONS[name][0] if name != "IF" else 3
             if arity is not None and len(args) != arity:
                 self.fail(f"{name} takes {arity} argument(s), got {len(args)}")
             return ("fn", name, tuple(args))
@@ -195,7 +205,13 @@ def evaluate(tree: Tree, cell: Callable[[str], Number]) -> Number:
     if kind == "neg":
         return -evaluate(tree[1], cell)
     if kind == "bin":
-        return _BINARY[tree[1]](evaluate(tree[2], cell), evaluate(tree[3], cell))
+        a, b = evaluate(tree[2], cell), evaluate(tree[3], cell)
+        if tree[1] in _COMPARISONS:  # on the numbers: a comparison has no derivative
+            return float(_COMPARISONS[tree[1]](_number(a), _number(b)))
+        return _BINARY[tree[1]](a, b)
+    if tree[1] == "IF":  # only the branch taken is computed (IF(x>0, LN(x), 0) at x = 0 is 0)
+        condition, then, otherwise = tree[2]
+        return evaluate(then if _number(evaluate(condition, cell)) != 0.0 else otherwise, cell)
     args: list[Number] = []
     for arg in tree[2]:
         if arg[0] == "ref" and ":" in arg[1]:
@@ -203,6 +219,10 @@ def evaluate(tree: Tree, cell: Callable[[str], Number]) -> Number:
         else:
             args.append(evaluate(arg, cell))
     return FUNCTIONS[tree[1]][1](*args)
+
+
+def _number(x: Number) -> float:
+    return x.data if isinstance(x, Value) else x
 
 
 def is_difference_quotient(tree: Tree) -> bool:

@@ -9,7 +9,9 @@ import pytest
 
 from chainrule.check_sheet import check_sheet
 from chainrule.cli import main
+from chainrule.course_sheet import layout, write_course_sheet
 from chainrule.graddesc_sheet import write_graddesc_sheet
+from chainrule.spreadsheet import WEIGHT_NAMES
 
 FIXTURE = Path(__file__).parent / "fixtures" / "graddesc.xlsm"
 
@@ -115,3 +117,30 @@ def test_a_learners_sigmoid_and_its_derivative(tmp_path):
     assert result.params == {"w": "A2"}
     assert [(c.cell, c.right) for c in result.claims] == [("D2", True), ("E2", False)]
     assert "E2 'de/dw': WRONG" in result.report() and result.report().endswith("wrong: E2")
+
+
+def test_the_generated_course_sheet_checks_and_a_planted_bug_is_named(tmp_path):
+    """The course sheet's formulas (IF in its sigmoids) rebuilt as Values: the 8 ∂E_total/∂w of a
+    row are right; with ∂E/∂w5 given a's instead of σ's derivative (a planted bug), w5 is named."""
+    write_course_sheet(tmp_path / "c.xlsx", epochs=3)
+    where = layout()
+    r = where.first_row + 2
+    params = [f"{where.column[w]}{r}" for w in WEIGHT_NAMES]
+    result = check_sheet(tmp_path / "c.xlsx", f"{where.column['E_total']}{r}", params)
+    assert [c.param for c in result.claims] == list(WEIGHT_NAMES) and result.wrong == ()
+    book = openpyxl.load_workbook(tmp_path / "c.xlsx")
+    cell = f"{where.column['dE_dw5']}{r}"
+    book["lr 0.5"][cell] = f"=({where.column['dE_do1']}{r})*({where.column['a_h2']}{r})"
+    book.save(tmp_path / "c.xlsx")
+    result = check_sheet(tmp_path / "c.xlsx", f"{where.column['E_total']}{r}", params)
+    assert [c.cell for c in result.wrong] == [cell]
+
+
+def test_if_computes_only_the_branch_taken(tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["x", "y", "dy/dx"])
+    sheet.append([0.0, "=IF(A2>0,LN(A2),A2*3)", 3.0])
+    book.save(tmp_path / "if.xlsx")
+    result = check_sheet(tmp_path / "if.xlsx", "B2", ["A2"])
+    assert result.loss_value == 0.0 and [(c.engine, c.right) for c in result.claims] == [(3.0, True)]
