@@ -142,7 +142,7 @@ def _write_sheet(sheet: Any, lr: float, epochs: int, biases: Sequence[float] | N
             return f"{where.column[name]}{r}" if name in where.column else None
 
         row = formulas(order, data_cell, grad_cell)
-        sheet[f"A{r}"] = epoch
+        sheet[f"A{r}"] = epoch if epoch == 0 else f"=(A{r - 1})+1"  # dragged down, it counts on
         for node, data, grad in zip(row.order, row.data, row.grad, strict=True):
             name = names.get(node, "")
             if name in WEIGHT_NAMES:

@@ -7,6 +7,7 @@ import math
 
 import openpyxl
 import pytest
+from openpyxl.formula.translate import Translator
 
 from autograd import gradients
 from chainrule.cli import main
@@ -37,7 +38,15 @@ def recalculated(tmp_path_factory):
     book = openpyxl.load_workbook(folder / "moved.xlsx")
     book["lr 0.5"][f"B{layout().first_row}"] = MOVED_W1  # w1 at epoch 0
     book.save(folder / "moved.xlsx")
-    names = ("course", "mazur", "graddesc", "moved")
+    write_course_sheet(folder / "dragged.xlsx")
+    book = openpyxl.load_workbook(folder / "dragged.xlsx")
+    sheet, last = book["lr 0.5"], layout().first_row + 45
+    for cell in sheet[last]:  # the last row copied one row down, as dragging its fill handle does
+        if isinstance(cell.value, str) and cell.value.startswith("="):
+            below = f"{cell.column_letter}{last + 1}"
+            sheet[below] = Translator(cell.value, origin=cell.coordinate).translate_formula(below)
+    book.save(folder / "dragged.xlsx")
+    names = ("course", "mazur", "graddesc", "moved", "dragged")
     outs = recalculate([folder / f"{n}.xlsx" for n in names], folder)
     return {n: openpyxl.load_workbook(out, data_only=True) for n, out in zip(names, outs, strict=True)}
 
@@ -67,6 +76,14 @@ def test_the_course_sheet_trains_as_the_engine_does(recalculated):
     last = sheet[f"{layout().column['E_total']}{layout().first_row + 45}"].value
     assert close(last, sweep_train(0.5)[-1].loss) and f"{last:.6f}" == "0.070431"
     assert differences(sheet, DEFAULT_WEIGHTS) == []
+    assert sheet[f"A{layout().first_row + 45}"].value == 45
+
+
+@needs_libreoffice
+def test_dragging_the_last_row_down_trains_one_more_epoch(recalculated):
+    sheet, where = recalculated["dragged"]["lr 0.5"], layout()
+    assert differences(sheet, DEFAULT_WEIGHTS, epochs=46) == []
+    assert sheet[f"A{where.first_row + 46}"].value == 46
 
 
 @needs_libreoffice
@@ -122,7 +139,8 @@ def test_the_command_writes_the_workbook_and_says_so(tmp_path, capsys):
         f"wrote {tmp_path / 's.xlsx'} (lr 0.1, lr 0.2, lr 0.5, lr 0.8, lr 1.0, lr 2.0)\n"
     )
     sheet = openpyxl.load_workbook(tmp_path / "s.xlsx")["lr 2.0"]
-    assert sheet["B1"].value == 2.0 and sheet[f"A{layout().first_row + 3}"].value == 3
+    first = layout().first_row
+    assert sheet["B1"].value == 2.0 and sheet[f"A{first + 3}"].value == f"=(A{first + 2})+1"
     assert sheet[f"A{layout().first_row + 4}"].value is None
     assert main(["sheet", "graddesc", "--optimizer", "rmsprop", "--out", str(tmp_path / "g.xlsx")]) == 0
     assert openpyxl.load_workbook(tmp_path / "g.xlsx").sheetnames == ["rmsprop"]
