@@ -4,7 +4,7 @@ One row per node in topological order (each node after its operands): its label,
 data as a formula of its operands' cells, its gradient as the sum over its consumers of their
 gradient times the local derivative. Leaves are plain numbers with defined names, so changing
 one in Excel or LibreOffice recomputes the whole graph, forward and backward. openpyxl is
-imported when a sheet is written (pip install 'chainrule[drawing]').
+imported when a sheet is written (pip install 'chainrule[sheet]').
 """
 
 from __future__ import annotations
