@@ -46,6 +46,10 @@ install_graphviz() {
     apt_install dot graphviz "the tests that render are skipped and the notebooks that show graphs fail (macOS: brew install graphviz)"
 }
 
+install_libreoffice() { # the spreadsheet tests' oracle: headless soffice recalculates the sheets
+    apt_install soffice libreoffice-calc-nogui "the tests that recalculate spreadsheets are skipped"
+}
+
 # check_package: the sdist and the wheel build (in a temporary folder: nothing is written here),
 # twine accepts them, and the wheel alone works in a fresh virtual environment (tests/wheel_smoke.py).
 check_package() {
@@ -83,6 +87,7 @@ run_notebook() {
 
 install_python_packages
 install_graphviz
+install_libreoffice
 export PATH="$PWD/$venv/bin:$PATH"
 
 case "${1:-}" in

@@ -5,6 +5,8 @@
 - `chainrule.sweep`: its learning-rate sweep on the engine; `chainrule.report`: table, CSV, chart
 - `chainrule.collab`: the collab_filter sheet's ratings and Solver factors, fitting a dot-product
   model to ratings; `chainrule.embeddings`: looking inside it; `chainrule.collab_io`: JSON
+- `chainrule.course_sheet`, `chainrule.graddesc_sheet`: the course's spreadsheets written as live
+  formulas from the engine; `chainrule.check_sheet`: a learner's gradient cells checked
 - `chainrule.cli`: the `chainrule` command (also `python -m chainrule`)
 
 Neither `autograd` nor `nn` imports this package.

@@ -64,22 +64,33 @@ def teaching_network(
     inputs: Sequence[float | Value] = DEFAULT_INPUTS,
     weights: Sequence[float | Value] = DEFAULT_WEIGHTS,
     targets: Sequence[float] = DEFAULT_TARGETS,
+    biases: Sequence[float | Value] | None = None,
 ) -> TeachingNetwork:
     """The network with these numbers, forward pass done.
 
     Values given as inputs or weights become the graph's i1, i2 and w1…w8 nodes (and are
     relabelled so), which makes E_total a function of them, e.g. for `gradcheck`.
+    `biases=(b1, b2)` adds Matt Mazur's biases (his post uses 0.35, 0.60): b1 shared by both
+    hidden neurons, b2 by both outputs, nodes `b1` and `b2` of the graph; the sheet has none.
     """
-    return _forward(_model(weights), inputs, targets)
+    return _forward(_model(weights, biases), inputs, targets)
 
 
-def _model(weights: Sequence[float | Value]) -> MLP:
-    """The 2-2-2 sigmoid MLP without biases, holding these weights (w1, w2 feed h1, and so on)."""
+def _model(weights: Sequence[float | Value], biases: Sequence[float | Value] | None = None) -> MLP:
+    """The 2-2-2 sigmoid MLP holding these weights (w1, w2 feed h1, and so on), without biases
+    unless given (one per layer, shared by its neurons)."""
     check_count(weights, 8, "weights")
-    model = MLP(2, [2, 2], activation="sigmoid", bias=False, init=Constant(0.0))  # then set below
+    if biases is not None:
+        check_count(biases, 2, "biases")
+    model = MLP(2, [2, 2], activation="sigmoid", bias=biases is not None, init=Constant(0.0))  # set below
     slots = [(neuron, j) for layer in model.layers for neuron in layer.neurons for j in range(2)]
     for (neuron, j), w in zip(slots, weights, strict=True):
         neuron.w[j] = w if isinstance(w, Value) else Value(w)
+    if biases is not None:
+        for layer, b in zip(model.layers, biases, strict=True):
+            shared = b if isinstance(b, Value) else Value(b)
+            for neuron in layer.neurons:
+                neuron.b = shared
     return model
 
 
@@ -96,7 +107,12 @@ def _forward(model: MLP, inputs: Sequence[float | Value], targets: Sequence[floa
     e1, e2 = half_squared_errors([a_o1, a_o2], targets)
     e_total = e1 + e2
     nodes = dict(zip(INPUT_NAMES, (i1, i2), strict=True))
-    nodes.update(zip(WEIGHT_NAMES, model.parameters(), strict=True))
+    nodes.update(
+        zip(WEIGHT_NAMES, (w for layer in model.layers for n in layer.neurons for w in n.w), strict=True)
+    )
+    hidden_bias, output_bias = hidden[0].b, output[0].b
+    if hidden_bias is not None and output_bias is not None:
+        nodes.update(b1=hidden_bias, b2=output_bias)
     nodes.update(zip(FORWARD_NAMES, (h1, h2, a_h1, a_h2, o1, o2, a_o1, a_o2, e1, e2, e_total), strict=True))
     for name, node in nodes.items():
         node.label = name

@@ -4,6 +4,8 @@
 graphviz and Pillow are imported when a graph is drawn, not when this package is imported.
 
 - `render`: `draw` and the Digraph builder it shares with the animation
+- `spreadsheet`: `to_xlsx`, a graph as a live sheet (openpyxl, imported when writing);
+  `_formulas`: any graph's cells as formulas, the op table's per op plus the chain rule
 - `animation`: `backward_frames`, `animate` (GIF, animated PNG, WebP)
 - `_labels`: escaping, numbers, value boxes; `_chain_rule`: the highlighted path's title;
   `_groups`: one box per neuron (`draw(group=model)`); `_options`: option checks;
@@ -13,5 +15,14 @@ graphviz and Pillow are imported when a graph is drawn, not when this package is
 from autograd.graph._options import DEFAULT_MAX_NODES, RANKDIRS
 from autograd.graph.animation import ANIMATION_FORMATS, animate, backward_frames
 from autograd.graph.render import draw
+from autograd.graph.spreadsheet import to_xlsx
 
-__all__ = ["ANIMATION_FORMATS", "DEFAULT_MAX_NODES", "RANKDIRS", "animate", "backward_frames", "draw"]
+__all__ = [
+    "ANIMATION_FORMATS",
+    "DEFAULT_MAX_NODES",
+    "RANKDIRS",
+    "animate",
+    "backward_frames",
+    "draw",
+    "to_xlsx",
+]

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import autograd._clash  # noqa: F401  first: names HIPS autograd if it replaced our autograd/__init__.py
 from autograd.errors import ChainruleError
 from chainrule import __version__
-from chainrule.cli import _collab, _graddesc, _graph, _sweep, _train
+from chainrule.cli import _check_sheet, _collab, _graddesc, _graph, _sheet, _sweep, _train
 from chainrule.cli._common import CLIError, CommandParser, missing_extra
 
 __all__ = ["COMMANDS", "main"]
@@ -27,6 +27,8 @@ COMMANDS = [  # in the order `chainrule --help` lists them
     _graddesc,
     _collab,
     _train,
+    _sheet,
+    _check_sheet,
 ]
 
 DESCRIPTION = """\
@@ -38,6 +40,8 @@ examples:
   chainrule sweep --csv sweep.csv --plot sweep.png
   chainrule graph --highlight w5 --edge-labels --out network.svg
   chainrule collab --ratings ml-100k --plot movies.png
+  chainrule sheet --out course.xlsx
+  chainrule check-sheet graddesc.xlsm --sheet basic --loss F4 --params b=C4 a=D4
   chainrule COMMAND --help     the options of one command
 
 Exit status: 0 on success, 2 on an error (one line on stderr), 130 when interrupted."""
