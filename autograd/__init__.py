@@ -8,6 +8,7 @@ autograd, whose import name is the same (`autograd._clash`).
 import autograd._clash  # noqa: F401  first: refuses to load beside HIPS autograd (a half-merged package fails oddly)
 from autograd.engine import (
     Value,
+    enable_grad,
     gradients,
     is_grad_enabled,
     maximum,
@@ -31,6 +32,7 @@ __all__ = [
     "check_jvp",
     "check_vjp",
     "draw",
+    "enable_grad",
     "grad",
     "gradcheck",
     "gradgradcheck",

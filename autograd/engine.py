@@ -28,7 +28,8 @@ import itertools
 import math
 import operator
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from contextlib import ContextDecorator
 from typing import Any, TypeAlias
 
@@ -364,9 +365,21 @@ class Value:
 def set_data_all(nodes: Sequence[Value], data: Sequence[Number]) -> None:
     """`node.set_data(x)` for each node and number, as an optimizer step over a whole model
     does: every number checked before any node changes, then one new data version for all
-    (graphs built from the old data are stale), without a lock and a check per node."""
+    (graphs built from the old data are stale), without a lock and a check per node.
+
+    Both must be ordered (a set would pair nodes and numbers in hash order), and every node
+    a Value, checked before any changes."""
+    for name, items in (("nodes", nodes), ("data", data)):
+        if isinstance(items, (AbstractSet, Mapping)) or not hasattr(items, "__len__"):
+            raise TypeError(
+                f"set_data_all: {name} must be a sequence (a list, a tuple), got {type(items).__name__}"
+            )
     if len(nodes) != len(data):
         raise ValueError(f"set_data_all: {len(nodes)} nodes but {len(data)} numbers")
+    if set(map(type, nodes)) - {Value}:  # one pass in C when all are Values, else one by one
+        for i, node in enumerate(nodes):
+            if not isinstance(node, Value):
+                raise TypeError(f"set_data_all: nodes[{i}] is {type(node).__name__} {node!r}, not a Value")
     checked = [
         x if type(x) is float and x - x == 0.0 else check_number(x, f"set_data_all: data[{i}]")
         for i, x in enumerate(data)
@@ -806,7 +819,25 @@ def _real(x: object, what: str, at: list[float]) -> float:
         raise NonFiniteError(f"{what} returned {x!r} at {at!r}, beyond the float range") from None
 
 
-class no_grad(ContextDecorator):  # noqa: N801 - PyTorch's name
+class _GradModeBlock(ContextDecorator):
+    """A block (or a decorated function) run in grad mode `_enabled`, the caller's mode
+    restored on exit: the shared body of `no_grad` and `enable_grad`."""
+
+    _enabled: bool
+
+    def __enter__(self) -> None:
+        mode = _mode
+        mode.saved.append(mode.enabled)
+        _set_grad_mode(self._enabled)
+
+    def __exit__(self, *exc: object) -> None:
+        _set_grad_mode(_mode.saved.pop())
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+class no_grad(_GradModeBlock):  # noqa: N801 - PyTorch's name
     """Ops inside record no graph: results are leaves.
 
     The mode is per thread, as PyTorch's is: a block in one thread changes nothing in
@@ -816,25 +847,31 @@ class no_grad(ContextDecorator):  # noqa: N801 - PyTorch's name
     inside).
     """
 
-    def __enter__(self) -> None:
-        global _threads_without_grad
-        mode = _mode
-        mode.saved.append(mode.enabled)
-        if mode.enabled:
-            with _global_lock:
-                _threads_without_grad += 1
-            mode.enabled = False  # only after counting it: _node must see the count first
+    _enabled = False
 
-    def __exit__(self, *exc: object) -> None:
-        global _threads_without_grad
-        mode = _mode
-        if mode.saved.pop() and not mode.enabled:
-            mode.enabled = True
-            with _global_lock:
-                _threads_without_grad -= 1
 
-    def __repr__(self) -> str:
-        return "no_grad()"
+class enable_grad(_GradModeBlock):  # noqa: N801 - PyTorch's name
+    """Ops inside record their graph, even within a caller's `no_grad` (torch.enable_grad):
+    what `grad`, `value_and_grad` and `nn.train.fit` compute their gradients in, as
+    torch.func.grad and JAX's grad ignore the caller's mode. Per thread, as `no_grad`."""
+
+    _enabled = True
+
+
+def _set_grad_mode(enabled: bool) -> None:
+    """This thread's grad mode, and the count of threads without grad that `_node` tests."""
+    global _threads_without_grad
+    mode = _mode
+    if mode.enabled == enabled:
+        return
+    if enabled:
+        mode.enabled = True
+        with _global_lock:
+            _threads_without_grad -= 1
+    else:
+        with _global_lock:
+            _threads_without_grad += 1
+        mode.enabled = False  # only after counting it: _node must see the count first
 
 
 def is_grad_enabled() -> bool:

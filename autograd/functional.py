@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from autograd.engine import Value
+from autograd.engine import Value, enable_grad
 from autograd.validation import check_number
 
 
@@ -20,20 +20,24 @@ def value_and_grad(
 ) -> Callable[..., tuple[Any, tuple[Any, ...]]]:
     """`f` takes Values and returns a Value; the result takes floats and returns
     ``(f(*xs).data, (df/dx0, df/dx1, ...))``, or Values where the inputs are Values or
-    `create_graph` is set (the value `f(*xs)` itself and the gradient as graphs)."""
+    `create_graph` is set (the value `f(*xs)` itself and the gradient as graphs).
+
+    The gradient is computed in grad mode whatever the caller's (`enable_grad`): inside a
+    `no_grad` block it is still the gradient, as torch.func.grad's and JAX's are, not 0."""
 
     def wrapped(*xs: float | Value) -> tuple[Any, tuple[Any, ...]]:
         as_graph = create_graph or any(isinstance(x, Value) for x in xs)
         leaves = [
             x if isinstance(x, Value) else Value(check_number(x, f"argument {i}")) for i, x in enumerate(xs)
         ]
-        out = call(f, leaves)
-        if as_graph:
-            from autograd.second_order import gradient_graph
+        with enable_grad():
+            out = call(f, leaves)
+            if as_graph:
+                from autograd.second_order import gradient_graph
 
-            grads = gradient_graph(out)
-            return out, tuple(grads.get(leaf, Value(0.0)) for leaf in leaves)
-        out.backward()
+                grads = gradient_graph(out)
+                return out, tuple(grads.get(leaf, Value(0.0)) for leaf in leaves)
+            out.backward()
         return out.data, tuple(leaf.grad for leaf in leaves)
 
     return wrapped

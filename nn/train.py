@@ -28,7 +28,7 @@ from typing import Any, Protocol
 import numpy as np
 from numpy.typing import NDArray
 
-from autograd import Value, no_grad
+from autograd import Value, enable_grad, no_grad
 from autograd.validation import check_choice, check_flag, check_int
 from nn.data import Dataset, as_generator, minibatches
 from nn.module import MLP, Module
@@ -126,9 +126,15 @@ def fit(
     check_int(epochs, "epochs", min_value=0)
     check_int(batch_size, "batch_size", min_value=1)
     check_flag(progress, "progress")
+    check_flag(drop_last, "drop_last")
+    steps = len(train) // batch_size if drop_last else -(-len(train) // batch_size)
+    if epochs and len(train) and not steps:  # an epoch of no step would report a loss of 0.0
+        raise ValueError(
+            f"batch_size={batch_size!r} with drop_last=True takes no step on {len(train)} images: "
+            "nothing would be trained (a smaller batch_size, or drop_last=False)"
+        )
     runner = _runner(model, loss, check_choice(engine, "engine", ENGINES), train)
     generator = as_generator(rng)
-    steps = len(train) // batch_size if drop_last else -(-len(train) // batch_size)
     if schedule is not None and schedule.total_steps < epochs * steps:
         raise ValueError(
             f"schedule covers {schedule.total_steps} steps, but {epochs} epochs of {steps} batches "
@@ -184,7 +190,7 @@ class _Dynamic:
         self.model, self.loss = model, loss
 
     def loss_and_grad(self, images: NDArray[np.float64], labels: NDArray[np.int64]) -> float:
-        with gc_paused():
+        with gc_paused(), enable_grad():  # a caller's no_grad must not make every gradient 0
             losses = [self.loss(self.model(x.tolist()), int(y)) for x, y in zip(images, labels)]
             mean = sum(losses[1:], start=losses[0]) / len(losses)
             mean.backward()
@@ -210,7 +216,10 @@ class _Tape:
         from autograd import trace
 
         self.model = model
-        self.tape = trace(lambda x, y: loss(model(x), y), example.images[0].tolist(), int(example.labels[0]))
+        with enable_grad():  # traced in grad mode, as the dynamic engine computes its gradients
+            self.tape = trace(
+                lambda x, y: loss(model(x), y), example.images[0].tolist(), int(example.labels[0])
+            )
 
     def loss_and_grad(self, images: NDArray[np.float64], labels: NDArray[np.int64]) -> float:
         return self.tape.backward(images, labels)
