@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
+import sys
 from collections.abc import Collection, Sequence
 from typing import TypeVar
 
 __all__ = [
+    "DECIMAL_NUMBER",
+    "WHOLE_NUMBER",
     "check_choice",
     "check_count",
     "check_flag",
@@ -22,9 +26,32 @@ __all__ = [
     "check_sequence",
     "finite_floats",
     "is_number",
+    "parse_decimal",
 ]
 
 T = TypeVar("T")
+
+# Numbers as a person types them, in ASCII decimal notation: 0.5, -2, 1e3, .5e-3, and whole
+# numbers 45, -2. Python's float() and int() also take "4_5", "١٢" (Arabic-Indic digits) and
+# (float) " inf": in a command's option or a data file, a typo should be an error, not a number.
+# The `chainrule` command's options and the data readers' fields are both read with these.
+DECIMAL_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+WHOLE_NUMBER = re.compile(r"[+-]?\d+", re.ASCII)
+_NON_FINITE = re.compile(r"[+-]?(?:inf|infinity|nan)", re.IGNORECASE)
+
+
+def parse_decimal(text: str) -> float:
+    """`text` (`DECIMAL_NUMBER`, spaces around it allowed) as a finite float, or a ValueError
+    whose message completes "<text> ...": "is not a number", "is not a finite number"."""
+    word = text.strip()
+    if _NON_FINITE.fullmatch(word):
+        raise ValueError("is not a finite number")
+    if not DECIMAL_NUMBER.fullmatch(word):
+        raise ValueError("is not a number")
+    x = float(word)
+    if not math.isfinite(x):
+        raise ValueError(f"is not a finite number (beyond ±{sys.float_info.max:.4g})")
+    return x
 
 
 def is_number(x: object) -> bool:

@@ -6,9 +6,12 @@ from __future__ import annotations
 import json
 from typing import IO, Any
 
+from autograd.engine import set_data_all
+from autograd.validation import WHOLE_NUMBER, check_flag, check_int, check_number, finite_floats
 from nn.collab import EmbeddingDotBias
 from nn.data import Ratings
 from nn.embedding import Embedding
+from nn.saving import load_json
 
 __all__ = ["FORMAT", "load_model", "save_model"]
 
@@ -38,31 +41,57 @@ def save_model(model: EmbeddingDotBias, ratings: Ratings, file: IO[str]) -> None
 
 def load_model(file: IO[str]) -> tuple[EmbeddingDotBias, Ratings]:
     """(model, ratings) from `save_model`'s JSON; the ratings hold no ratings, only the ids and
-    titles that name the model's rows (for `chainrule.embeddings`)."""
-    document = json.load(file)
+    titles that name the model's rows (for `chainrule.embeddings`).
+
+    Everything is checked before the model is built: every key present, the ids whole numbers
+    each given once, every weight a number (not ``true``, not ``"0.5"``), each table of the
+    size the ids and `factors` say. A ValueError says what is wrong."""
+    try:
+        document = load_json(file)
+    except ValueError as error:
+        raise ValueError(f"not a saved collab model: {error}") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ValueError(f"not a saved collab model (expected format {FORMAT!r})")
-    y_range = document["y_range"]
+    try:
+        return _model(document)
+    except KeyError as error:
+        raise ValueError(f"not a saved collab model: no {error.args[0]!r} in it") from None
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"not a saved collab model: {error}") from None
+
+
+def _model(document: dict[str, Any]) -> tuple[EmbeddingDotBias, Ratings]:
+    factors = check_int(document["factors"], "factors", min_value=1)
+    bias = check_flag(document["bias"], "bias")
+    y_range = None
+    if document["y_range"] is not None:
+        lo, hi = finite_floats(_list(document["y_range"], "y_range"), 2, "y_range")
+        y_range = (lo, hi)
+    user_ids, item_ids = _ids(document["user_ids"], "user_ids"), _ids(document["item_ids"], "item_ids")
+    titles = document["titles"]
+    if not isinstance(titles, dict) or not all(isinstance(t, str) for t in titles.values()):
+        raise TypeError("titles must be an object of item id to title")
+    tables = {
+        "user_factors": _table(document["user_factors"], len(user_ids), factors, "user_factors"),
+        "item_factors": _table(document["item_factors"], len(item_ids), factors, "item_factors"),
+    }
+    if bias:
+        for name, ids in (("user_bias", user_ids), ("item_bias", item_ids)):
+            tables[name] = _table([[b] for b in _list(document[name], name)], len(ids), 1, name)
     model = EmbeddingDotBias(
-        document["factors"],
-        len(document["user_ids"]),
-        len(document["item_ids"]),
-        bias=document["bias"],
-        y_range=tuple(y_range) if y_range is not None else None,
+        factors,
+        len(user_ids),
+        len(item_ids),
+        bias=bias,
+        y_range=y_range,
     )
-    _fill(model.user_factors, document["user_factors"], "user_factors")
-    _fill(model.item_factors, document["item_factors"], "item_factors")
-    if model.user_bias is not None and model.item_bias is not None:
-        _fill(model.user_bias, [[b] for b in document["user_bias"]], "user_bias")
-        _fill(model.item_bias, [[b] for b in document["item_bias"]], "item_bias")
+    for name, rows in tables.items():
+        weights = [w for row in getattr(model, name).weight for w in row]
+        set_data_all(weights, [x for row in rows for x in row])
     ids = Ratings(
-        users=(),
-        items=(),
-        ratings=(),
-        user_ids=tuple(document["user_ids"]),
-        item_ids=tuple(document["item_ids"]),
-        titles={int(k): v for k, v in document["titles"].items()},
-    )
+        users=(), items=(), ratings=(), user_ids=user_ids, item_ids=item_ids,
+        titles={_whole_id(k, "titles"): v for k, v in titles.items()},
+    )  # fmt: skip
     return model, ids
 
 
@@ -70,9 +99,34 @@ def _rows(table: Embedding) -> list[list[float]]:
     return [[w.data for w in row] for row in table.weight]
 
 
-def _fill(table: Embedding, rows: list[list[float]], name: str) -> None:
-    if len(rows) != table.num or any(len(row) != table.dim for row in rows):
-        raise ValueError(f"{name}: expected {table.num} rows of {table.dim} numbers")
-    for weights, numbers in zip(table.weight, rows):
-        for w, x in zip(weights, numbers):
-            w.set_data(float(x))
+def _list(x: object, name: str) -> list[Any]:
+    if not isinstance(x, list):
+        raise TypeError(f"{name} must be a list, got {type(x).__name__}")
+    return x
+
+
+def _ids(x: object, name: str) -> tuple[int, ...]:
+    ids = tuple(check_int(i, f"each of {name}") for i in _list(x, name))
+    seen: set[int] = set()
+    for i in ids:
+        if i in seen:
+            raise ValueError(f"{name}: id {i} is given twice (each row stands for one id)")
+        seen.add(i)
+    if not ids:
+        raise ValueError(f"{name} is empty")
+    return ids
+
+
+def _whole_id(key: str, name: str) -> int:
+    if not WHOLE_NUMBER.fullmatch(key):
+        raise ValueError(f"{name}: key {key!r} is not a whole number")
+    return int(key)
+
+
+def _table(x: object, num: int, dim: int, name: str) -> list[list[float]]:
+    """`x` as `num` rows of `dim` finite numbers (bools and strings refused), checked before
+    the model is built."""
+    rows = _list(x, name)
+    if len(rows) != num or any(not isinstance(row, list) or len(row) != dim for row in rows):
+        raise ValueError(f"{name}: expected {num} rows of {dim} numbers")
+    return [[check_number(w, f"each weight of {name}") for w in row] for row in rows]

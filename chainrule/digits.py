@@ -13,6 +13,7 @@ Figures are in `chainrule.digits_figures`; training is `nn.train.fit`.
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Sequence
 from typing import IO, Any
@@ -25,6 +26,7 @@ from autograd.validation import check_choice, check_int
 from nn.init import HeUniform, XavierUniform
 from nn.module import MLP
 from nn.optim import SGD, Adam, AdamW, Optimizer
+from nn.saving import load_json
 
 __all__ = [
     "DEFAULT_LR",
@@ -114,18 +116,35 @@ def save_model(model: MLP, file: IO[str]) -> None:
 
 
 def load_model(file: IO[str]) -> MLP:
-    """The model `save_model` wrote; ValueError naming what is wrong if the JSON is not one."""
+    """The model `save_model` wrote; ValueError naming what is wrong if the JSON is not one.
+
+    The sizes are checked against the state before the model is built: a short file cannot
+    make it build millions of parameters (each parameter of the model is a number of the file)."""
     try:
-        record: Any = json.load(file)
-    except json.JSONDecodeError as error:
+        record: Any = load_json(file)
+    except ValueError as error:
         raise ValueError(f"not a saved model: {error}") from None
     if not isinstance(record, dict) or record.get("format") != "chainrule.digits model":
         raise ValueError("not a saved model: no 'format': 'chainrule.digits model' in it")
     try:
-        model = make_model(
-            record["model"], record["pixels"], hidden=record["hidden"] or 1, classes=record["classes"]
-        )
-        model.load_state_dict(record["state_dict"])  # checks every name and number first
+        kind = check_choice(record["model"], "model", MODELS)
+        sizes = [check_int(record["pixels"], "pixels", min_value=1)]
+        if kind == "mlp":
+            sizes.append(check_int(record["hidden"], "hidden", min_value=1))
+        elif record["hidden"] is not None:
+            raise ValueError(f"a logistic model has no hidden layer, got hidden {record['hidden']!r}")
+        sizes.append(check_int(record["classes"], "classes", min_value=1))
+        state = record["state_dict"]
+        if not isinstance(state, dict):
+            raise TypeError(f"state_dict must be an object of name to number, got {type(state).__name__}")
+        count = sum((n_in + 1) * n_out for n_in, n_out in itertools.pairwise(sizes))  # weights, a bias
+        if len(state) != count:
+            raise ValueError(
+                f"a {kind} model of sizes {' → '.join(map(str, sizes))} has {count} parameters, "
+                f"the state_dict holds {len(state)}"
+            )
+        model = make_model(kind, sizes[0], hidden=sizes[1] if kind == "mlp" else 1, classes=sizes[-1])
+        model.load_state_dict(state)  # checks every name and number first
     except (KeyError, TypeError, ValueError) as error:
         raise ValueError(f"not a saved model: {error}") from None
     return model

@@ -20,16 +20,16 @@ import argparse
 import contextlib
 import math
 import os
-import re
 import stat
 import sys
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, NoReturn
 
 from autograd.errors import ChainruleError
+from autograd.validation import DECIMAL_NUMBER, WHOLE_NUMBER, parse_decimal
 from chainrule.report import plot_formats
 from chainrule.spreadsheet import DEFAULT_INPUTS, DEFAULT_TARGETS, DEFAULT_WEIGHTS
+from nn._files import write_file
 
 __all__ = [
     "CLIError",
@@ -119,31 +119,23 @@ class _FlagOnce(_StoreOnce):
 
 # ---- numbers ----
 
-# Decimal notation in ASCII: 0.5, -2, 1e3, .5e-3. Python's float() also takes "4_5", "١٢"
-# (Arabic-Indic digits) and " inf": a typo should be an error, not a number.
-_DECIMAL = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
-_NON_FINITE = re.compile(r"[+-]?(?:inf|infinity|nan)", re.IGNORECASE)
-
-
 def parse_number(text: str, option: str) -> float:
-    """`text` as a finite float, or a CLIError naming `option` and the text."""
-    word = text.strip()
-    if _NON_FINITE.fullmatch(word):
-        raise CLIError(f"{option}: {text!r} is not a finite number")
-    if not _DECIMAL.fullmatch(word):
-        raise CLIError(f"{option}: {text!r} is not a number")
-    x = float(word)
-    if not math.isfinite(x):
-        raise CLIError(f"{option}: {text!r} is not a finite number (beyond ±{sys.float_info.max:.4g})")
-    return x
+    """`text` as a finite float in decimal notation (`autograd.validation.parse_decimal`, as
+    the data readers read their numbers: never "4_5" or Arabic-Indic digits, as Python's
+    float() would), or a CLIError naming `option` and the text."""
+    try:
+        return parse_decimal(text)
+    except ValueError as reason:
+        raise CLIError(f"{option}: {text!r} {reason}") from None
 
 
-def parse_count(text: str, option: str, *, min_value: int = 0) -> int:
-    """`text` as a whole number ≥ `min_value`: 45, 1e3 and 1000.0 are; 4.5 and 4_5 are not."""
+def parse_count(text: str, option: str, *, min_value: int = 0, max_value: int | None = None) -> int:
+    """`text` as a whole number ≥ `min_value` (and ≤ `max_value`, a size the command can
+    build): 45, 1e3 and 1000.0 are; 4.5 and 4_5 are not."""
     word = text.strip()
-    if not _DECIMAL.fullmatch(word):
+    if not DECIMAL_NUMBER.fullmatch(word):
         raise CLIError(f"{option}: {text!r} is not a whole number")
-    if re.fullmatch(r"[+-]?\d+", word, re.ASCII):
+    if WHOLE_NUMBER.fullmatch(word):
         n = int(word)
     else:
         x = float(word)
@@ -154,6 +146,8 @@ def parse_count(text: str, option: str, *, min_value: int = 0) -> int:
         n = int(x)
     if n < min_value:
         raise CLIError(f"{option}: must be >= {min_value}, got {text!r}")
+    if max_value is not None and n > max_value:
+        raise CLIError(f"{option}: must be <= {max_value:,}, got {text!r}")
     return n
 
 
@@ -275,48 +269,13 @@ def _check_output(path: str, option: str) -> str:
 
 
 def write_output(path: str | os.PathLike[str], data: bytes, option: str) -> None:
-    """Write `data` through `path`: a symlink is followed; a regular file is replaced in full
-    or not at all (a new file beside it renamed over it, with the old one's permissions);
-    a FIFO or a device is written into. Missing directories are created. A CLIError naming
-    `option` if it cannot be written."""
-    path = os.fspath(path)
+    """`nn._files.write_file`: through `path` (a symlink followed, a regular file replaced in
+    full or not at all, a FIFO or a device written into, missing directories created); a
+    CLIError naming `option` if it cannot be written."""
     try:
-        try:
-            old = os.stat(path)  # through every symlink, /proc's magic ones included
-        except FileNotFoundError:
-            old = None
-        if old is not None and not stat.S_ISREG(old.st_mode):
-            with open(path, "wb") as stream:  # a FIFO, a terminal, /dev/stdout: never replaced
-                stream.write(data)
-            return
-        target = os.path.realpath(path)
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        _replace(target, data, old)
+        write_file(path, data)
     except OSError as error:
-        raise CLIError(f"{option}: cannot write {path!r}: {error.strerror or error}") from None
-
-
-def _replace(target: str, data: bytes, old: os.stat_result | None) -> None:
-    directory, name = os.path.split(target)
-    descriptor, partial = tempfile.mkstemp(prefix=f".{name}.", suffix=".partial", dir=directory)
-    try:
-        with os.fdopen(descriptor, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        if old is not None:  # the old file's permissions (and, when allowed, its owner)
-            os.chmod(partial, stat.S_IMODE(old.st_mode))
-            with contextlib.suppress(OSError):
-                os.chown(partial, old.st_uid, old.st_gid)
-        else:  # what open() would have given a new file: mkstemp's are private (0600)
-            umask = os.umask(0o022)
-            os.umask(umask)
-            os.chmod(partial, 0o666 & ~umask)
-        os.replace(partial, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(partial)
-        raise
+        raise CLIError(f"{option}: cannot write {os.fspath(path)!r}: {error.strerror or error}") from None
 
 
 def check_writable(path: str | os.PathLike[str], option: str) -> None:

@@ -13,12 +13,12 @@ Each takes the file or the folder holding it. A line that cannot be read is a
 
 from __future__ import annotations
 
+import contextlib
 import csv
-import math
 from collections.abc import Iterator
 from pathlib import Path
 
-from autograd.validation import check_choice
+from autograd.validation import WHOLE_NUMBER, check_choice, parse_decimal
 from nn.data.mnist import DataFileError
 from nn.data.ratings import Ratings
 
@@ -56,7 +56,7 @@ def read_movielens_100k(path: str | Path) -> Ratings:
     data = _file_in(Path(path), "u.data")
     triples = []
     seen: dict[tuple[int, int], int] = {}
-    for line_no, line in _lines(data, "utf-8"):
+    for line_no, line in _lines(data, _UTF8):
         fields = line.split("\t")
         if len(fields) != 4:
             raise MalformedFileError(
@@ -134,19 +134,40 @@ def _file_in(path: Path, name: str) -> Path:
     return path
 
 
+# UTF-8 with or without the byte-order mark a file saved by Excel starts with (pandas reads both)
+_UTF8 = "utf-8-sig"
+
+
 def _lines(path: Path, encoding: str) -> Iterator[tuple[int, str]]:
     """(line number, line) for the non-blank lines of `path`, without their line ends."""
-    with path.open(encoding=encoding, newline="") as f:
+    with path.open(encoding=encoding, newline="") as f, _decoded(path, encoding):
         for line_no, line in enumerate(f, start=1):
             line = line.rstrip("\r\n")
             if line.strip():
                 yield line_no, line
 
 
+@contextlib.contextmanager
+def _decoded(path: Path, encoding: str) -> Iterator[None]:
+    """A byte that is not `encoding` text, inside the block, as a MalformedFileError naming
+    its line (found again in the bytes: the text is decoded ahead, a chunk at a time)."""
+    try:
+        yield
+    except UnicodeDecodeError as error:
+        for line_no, raw in enumerate(path.read_bytes().split(b"\n"), start=1):
+            try:
+                raw.decode(encoding)
+            except UnicodeDecodeError as at:
+                byte = raw[at.start : at.start + 1].hex()
+                reason = f"byte 0x{byte} is not {error.encoding.upper()} text"
+                raise MalformedFileError(str(path), line_no, reason) from None
+        raise  # pragma: no cover - a decoding error not on any one line
+
+
 def _csv_rows(path: Path, header: tuple[str, ...] | None) -> Iterator[tuple[int, list[str]]]:
     """(line number, fields) for the non-blank rows of a UTF-8 CSV; with `header`, the first row
     must start with those column names and is skipped."""
-    with path.open(encoding="utf-8", newline="") as f:
+    with path.open(encoding=_UTF8, newline="") as f, _decoded(path, _UTF8):
         reader = csv.reader(f, strict=True)
         try:
             for row in reader:
@@ -177,20 +198,19 @@ def _triple(
 
 
 def _whole(path: Path, line_no: int, text: str, what: str) -> int:
-    try:
-        return int(text.strip())
-    except ValueError:
-        raise MalformedFileError(str(path), line_no, f"{what} {text!r} is not a whole number") from None
+    """`text` as a whole number in ASCII digits (int() would also read "1_0" as 10, and an
+    Arabic-Indic digit as a digit: `autograd.validation.WHOLE_NUMBER`, as the command's options)."""
+    word = text.strip()
+    if not WHOLE_NUMBER.fullmatch(word):
+        raise MalformedFileError(str(path), line_no, f"{what} {text!r} is not a whole number")
+    return int(word)
 
 
 def _rating(path: Path, line_no: int, text: str) -> float:
     try:
-        rating = float(text.strip())
-    except ValueError:
-        raise MalformedFileError(str(path), line_no, f"rating {text!r} is not a number") from None
-    if not math.isfinite(rating):
-        raise MalformedFileError(str(path), line_no, f"rating {text!r} is not a finite number")
-    return rating
+        return parse_decimal(text)
+    except ValueError as reason:
+        raise MalformedFileError(str(path), line_no, f"rating {text!r} {reason}") from None
 
 
 def _new_id(path: Path, line_no: int, text: str, what: str, earlier: list[int]) -> int:
