@@ -71,28 +71,19 @@ def _model(document: dict[str, Any]) -> tuple[EmbeddingDotBias, Ratings]:
     titles = document["titles"]
     if not isinstance(titles, dict) or not all(isinstance(t, str) for t in titles.values()):
         raise TypeError("titles must be an object of item id to title")
+    titles = {_whole_id(key, "titles"): title for key, title in titles.items()}
     tables = {
         "user_factors": _table(document["user_factors"], len(user_ids), factors, "user_factors"),
         "item_factors": _table(document["item_factors"], len(item_ids), factors, "item_factors"),
     }
     if bias:
-        for name, ids in (("user_bias", user_ids), ("item_bias", item_ids)):
-            tables[name] = _table([[b] for b in _list(document[name], name)], len(ids), 1, name)
-    model = EmbeddingDotBias(
-        factors,
-        len(user_ids),
-        len(item_ids),
-        bias=bias,
-        y_range=y_range,
-    )
+        for name, num in (("user_bias", len(user_ids)), ("item_bias", len(item_ids))):
+            tables[name] = _table([[b] for b in _list(document[name], name)], num, 1, name)
+    model = EmbeddingDotBias(factors, len(user_ids), len(item_ids), bias=bias, y_range=y_range)
     for name, rows in tables.items():
         weights = [w for row in getattr(model, name).weight for w in row]
         set_data_all(weights, [x for row in rows for x in row])
-    ids = Ratings(
-        users=(), items=(), ratings=(), user_ids=user_ids, item_ids=item_ids,
-        titles={_whole_id(k, "titles"): v for k, v in titles.items()},
-    )  # fmt: skip
-    return model, ids
+    return model, Ratings(users=(), items=(), ratings=(), user_ids=user_ids, item_ids=item_ids, titles=titles)
 
 
 def _rows(table: Embedding) -> list[list[float]]:

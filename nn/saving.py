@@ -38,17 +38,18 @@ def load_json(source: str | os.PathLike[str] | IO[str]) -> Any:
     none), or nests deeper than Python's stack can parse."""
     if isinstance(source, (str, os.PathLike)):
         with open(source, encoding="utf-8") as file:
-            return _parse(file, repr(os.fspath(source)))
-    return _parse(source, repr(getattr(source, "name", "the file")))
+            return _parse(file, f"{os.fspath(source)!r} is not a JSON state")
+    name = getattr(source, "name", None)  # a file opened by path has one; a StringIO has not
+    return _parse(source, f"{name!r} is not a JSON state" if isinstance(name, str) else "not a JSON state")
 
 
-def _parse(file: IO[str], name: str) -> Any:
+def _parse(file: IO[str], what: str) -> Any:
     try:
         return json.loads(file.read(), parse_constant=_refuse, parse_float=_finite)
     except ValueError as error:  # UnicodeDecodeError included
-        raise ValueError(f"{name} is not a JSON state: {error}") from None
+        raise ValueError(f"{what}: {error}") from None
     except RecursionError:  # the C scanner recurses once per level of [ or {
-        raise ValueError(f"{name} is not a JSON state: it nests too deeply") from None
+        raise ValueError(f"{what}: it nests too deeply") from None
 
 
 def _refuse(name: str) -> None:

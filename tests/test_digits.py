@@ -68,7 +68,7 @@ def test_a_saved_model_loads_with_the_same_outputs():
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("{", "not a saved model: Expecting property name"),
+        ("{", "not a saved model: not a JSON state: Expecting property name"),
         ("[]", "no 'format'"),
         (json.dumps({"format": "chainrule.digits model", "model": "mlp"}), "not a saved model: 'pixels'"),
         (
@@ -79,7 +79,9 @@ def test_a_saved_model_loads_with_the_same_outputs():
                     "pixels": 2,
                     "hidden": None,
                     "classes": 2,
-                    "state_dict": {f"layers.0.neurons.{i}.w.{j}": 0.0 for i in range(2) for j in range(2)},
+                    "state_dict": {
+                        f"layers.0.neurons.{i}.{w}": 0.0 for i in range(2) for w in ("w.0", "w.1", "bias")
+                    },
                 }
             ),
             r"missing \[layers.0.neurons.0.b, layers.0.neurons.1.b\]",

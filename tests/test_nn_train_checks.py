@@ -21,5 +21,7 @@ def test_a_batch_larger_than_the_data_with_drop_last_is_an_error() -> None:
         fit(model, SGD(model.parameters(), lr=0.1), data, loss=cross_entropy, batch_size=10, drop_last=True)
     assert [p.data for p in model.parameters()] == before
     # the same batch without drop_last takes one step of all five images: a real loss
-    history = fit(model, SGD(model.parameters(), lr=0.1), data, loss=cross_entropy, batch_size=10, progress=False)
+    history = fit(
+        model, SGD(model.parameters(), lr=0.1), data, loss=cross_entropy, batch_size=10, progress=False
+    )
     assert len(history.batch_losses) == 1 and history.epochs[0].train_loss == history.batch_losses[0] > 0.0

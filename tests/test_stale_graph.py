@@ -110,9 +110,9 @@ def test_an_sgd_step_makes_the_old_graph_stale() -> None:
 
 def test_set_data_all_refuses_a_set_and_a_non_value_before_changing_anything() -> None:
     a, b = Value(1.0), Value(2.0)
-    with pytest.raises(TypeError, match="nodes must be a sequence .* got set"):
+    with pytest.raises(TypeError, match=r"nodes must be a sequence .* got set"):
         set_data_all({a, b}, [5.0, 6.0])  # type: ignore[arg-type]  # paired in hash order
-    with pytest.raises(TypeError, match="data must be a sequence .* got set"):
+    with pytest.raises(TypeError, match=r"data must be a sequence .* got set"):
         set_data_all([a, b], {5.0, 6.0})  # type: ignore[arg-type]
     with pytest.raises(TypeError, match=r"nodes\[1\] is str 'x', not a Value"):
         set_data_all([a, "x"], [5.0, 6.0])  # type: ignore[list-item]

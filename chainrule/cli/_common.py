@@ -119,6 +119,7 @@ class _FlagOnce(_StoreOnce):
 
 # ---- numbers ----
 
+
 def parse_number(text: str, option: str) -> float:
     """`text` as a finite float in decimal notation (`autograd.validation.parse_decimal`, as
     the data readers read their numbers: never "4_5" or Arabic-Indic digits, as Python's

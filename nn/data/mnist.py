@@ -19,14 +19,16 @@ hostile file cannot run code.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import io
 import math
 import pickle
 import struct
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, ClassVar, NoReturn
+from typing import IO, Any, ClassVar, NoReturn
 
 import numpy as np
 from numpy.typing import NDArray
@@ -37,6 +39,8 @@ from nn.data._dataset import Dataset
 __all__ = ["DataFileError", "load_mnist", "read_idx"]
 
 _SIDE = 28
+_MAX_DIMENSIONS = 64  # numpy's limit (NPY_MAXDIMS)
+_CHUNK = 1 << 24  # bytes read at a time
 _PIXELS = _SIDE * _SIDE
 _IDX_NAMES = {
     "train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
@@ -55,37 +59,54 @@ def load_mnist(path: str | Path) -> dict[str, Dataset]:
         raise DataFileError(f"{str(path)!r}: no such file or directory")
     if path.is_dir():
         return _load_idx_directory(path)
-    raw = _read_bytes(path)
-    if raw[:3] == b"\0\0\x08":
-        return _load_idx_directory(path.parent)
-    if raw[:1] == b"\x80":  # pickle protocol 2 and later
-        return _load_pickle(raw, path)
-    return {"train": _parse_csv(raw, path)}
+    with _opened(path) as stream:
+        start = stream.peek(3)[:3]
+        if start == b"\0\0\x08":
+            kind = "idx"
+        elif start[:1] == b"\x80":  # pickle protocol 2 and later
+            return _load_pickle(stream, path)
+        else:
+            return {"train": _parse_csv(stream.read(), path)}
+    return _load_idx_directory(path.parent) if kind == "idx" else {}
 
 
 def read_idx(path: str | Path) -> NDArray[np.uint8]:
-    """The array of unsigned bytes in one IDX file (gzipped or not), with its stored shape."""
+    """The array of unsigned bytes in one IDX file (gzipped or not), with its stored shape.
+
+    The file is read as a stream up to the size its header gives, and one byte more: a gzip
+    file inflating to more than that (a gzip bomb) is refused at that byte, not inflated whole."""
     path = Path(path)
-    raw = _read_bytes(path)
-    if len(raw) < 4 or raw[:2] != b"\0\0" or raw[2] != 0x08:
-        raise DataFileError(
-            f"{str(path)!r} is not an IDX file of unsigned bytes: it starts with {raw[:4].hex()!r}, "
-            "expected '000008' and the number of dimensions"
+    with _opened(path) as stream:
+        start = _read_up_to(stream, 4)
+        if len(start) < 4 or start[:2] != b"\0\0" or start[2] != 0x08:
+            raise DataFileError(
+                f"{str(path)!r} is not an IDX file of unsigned bytes: it starts with {start.hex()!r}, "
+                "expected '000008' and the number of dimensions"
+            )
+        ndim = start[3]
+        header = 4 + 4 * ndim
+        if ndim > _MAX_DIMENSIONS:
+            raise DataFileError(
+                f"{str(path)!r} claims {ndim} dimensions: numpy holds at most {_MAX_DIMENSIONS}"
+            )
+        sizes = _read_up_to(stream, 4 * ndim)
+        if len(sizes) < 4 * ndim:
+            raise DataFileError(
+                f"{str(path)!r} is truncated: its header needs {header} bytes, the file has {4 + len(sizes)}"
+            )
+        shape = struct.unpack(f">{ndim}I", sizes)
+        expected = header + math.prod(shape)
+        data = _read_up_to(stream, expected - header + 1)  # one byte more: is there more?
+    if len(data) != expected - header:
+        what, has = (
+            ("truncated", f"{header + len(data)}")
+            if len(data) < expected - header
+            else ("longer than its header says", "more")
         )
-    ndim = raw[3]
-    header = 4 + 4 * ndim
-    if len(raw) < header:
         raise DataFileError(
-            f"{str(path)!r} is truncated: its header needs {header} bytes, the file has {len(raw)}"
+            f"{str(path)!r} is {what}: shape {shape} needs {expected} bytes, the file has {has}"
         )
-    shape = struct.unpack(f">{ndim}I", raw[4:header])
-    expected = header + math.prod(shape)
-    if len(raw) != expected:
-        what = "truncated" if len(raw) < expected else "longer than its header says"
-        raise DataFileError(
-            f"{str(path)!r} is {what}: shape {shape} needs {expected} bytes, the file has {len(raw)}"
-        )
-    return np.frombuffer(raw, dtype=np.uint8, offset=header).reshape(shape)
+    return np.frombuffer(data, dtype=np.uint8).reshape(shape)
 
 
 def _load_idx_directory(directory: Path) -> dict[str, Dataset]:
@@ -122,27 +143,81 @@ def _find(directory: Path, name: str) -> Path | None:
 
 
 class _ArraysOnly(pickle.Unpickler):
-    """Unpickles numpy arrays and plain containers; refuses any other class or function."""
+    """Unpickles numpy arrays and plain containers; refuses any other class or function.
 
-    _ALLOWED: ClassVar[set[tuple[str, str]]] = {
+    An array is rebuilt as numpy pickles it: `_reconstruct(ndarray, (0,), ...)` makes it
+    empty, then its state fills it from the file's own bytes. So `_reconstruct` is given only
+    an empty shape, and `ndarray` is never called: a pickle of a few bytes cannot make numpy
+    allocate an array of 10¹³ elements."""
+
+    _RECONSTRUCT: ClassVar[set[tuple[str, str]]] = {
         ("numpy.core.multiarray", "_reconstruct"),
         ("numpy._core.multiarray", "_reconstruct"),
-        ("numpy", "ndarray"),
+    }
+    _ALLOWED: ClassVar[set[tuple[str, str]]] = {
         ("numpy", "dtype"),
         ("_codecs", "encode"),  # how protocol 2 stores an array's bytes (harmless: str → bytes)
     }
 
     def find_class(self, module: str, name: str) -> Any:
+        if (module, name) in self._RECONSTRUCT:
+            return _reconstruct_empty
+        if (module, name) == ("numpy", "ndarray"):
+            return _NDARRAY
         if (module, name) not in self._ALLOWED:
             raise pickle.UnpicklingError(f"refusing to load {module}.{name}: only numpy arrays are expected")
         return super().find_class(module, name)
 
 
-def _load_pickle(raw: bytes, path: Path) -> dict[str, Dataset]:
+class _NdarrayName:
+    """What a pickle's ``numpy.ndarray`` stands for: the class `_reconstruct` rebuilds, never called."""
+
+    def __call__(self, *args: object) -> NoReturn:
+        raise pickle.UnpicklingError(f"refusing to call numpy.ndarray{args!r}: arrays are rebuilt from bytes")
+
+    def __repr__(self) -> str:
+        return "numpy.ndarray"
+
+
+_NDARRAY = _NdarrayName()
+
+
+def _reconstruct_empty(subtype: object, shape: object, dtype: object) -> NDArray[Any]:
+    if subtype is not _NDARRAY or not isinstance(shape, tuple) or shape != (0,):
+        raise pickle.UnpicklingError(
+            f"refusing to build an array by _reconstruct({subtype!r}, {shape!r}, ...): numpy's pickles "
+            "rebuild an empty one, (0,), and fill it from the file's bytes"
+        )
+    return np.empty(0, dtype=np.dtype(dtype))  # type: ignore[call-overload]
+
+
+class _ChunkedReads:
+    """A stream whose `read(n)` reads `n` bytes a chunk at a time, stopping at the end: what
+    the unpickler reads from, so a length the pickle claims costs memory only as the bytes
+    arrive (a buffered stream would allocate `n` bytes first)."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self.stream = stream
+
+    def read(self, size: int = -1) -> bytes:
+        return self.stream.read() if size < 0 else bytes(_read_up_to(self.stream, size))
+
+    def readline(self) -> bytes:
+        return self.stream.readline(_CHUNK)
+
+    def __repr__(self) -> str:
+        return f"_ChunkedReads({self.stream!r})"
+
+
+def _load_pickle(stream: IO[bytes], path: Path) -> dict[str, Dataset]:
     try:
-        loaded = _ArraysOnly(io.BytesIO(raw), encoding="latin1").load()
+        loaded = _ArraysOnly(_ChunkedReads(stream), encoding="latin1").load()
     except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError) as error:
         raise DataFileError(f"{str(path)!r} is not a readable MNIST pickle: {error}") from None
+    except MemoryError:  # an opcode's length allocated before any byte is read (BINBYTES8)
+        raise DataFileError(
+            f"{str(path)!r} is not a readable MNIST pickle: it asks for more memory than there is"
+        ) from None
     shape_error = DataFileError(
         f"{str(path)!r} is a pickle, but not the lesson's mnist.pkl.gz: expected three "
         "(images, labels) pairs of n×784 pixels and n labels"
@@ -156,8 +231,24 @@ def _load_pickle(raw: bytes, path: Path) -> dict[str, Dataset]:
         images, labels = pair
         if images.ndim != 2 or images.shape[1] != _PIXELS or labels.shape != (len(images),):
             raise shape_error
-        parts[part] = _dataset(images, labels, path, part)
+        parts[part] = _dataset(_checked_pixels(images, 1, path), labels, path, part)
     return parts
+
+
+def _checked_pixels(pixels: NDArray[Any], top: int, path: Path) -> NDArray[Any]:
+    """`pixels` if they are numbers from 0 to `top` (255 in the IDX and CSV files, 1 in the
+    pickle, already scaled), else a DataFileError: a NaN or an unscaled pixel would train
+    silently wrong, or fail later with a traceback."""
+    if pixels.dtype.kind not in "iuf":
+        raise DataFileError(f"{str(path)!r} has pixels of type {pixels.dtype}, not numbers")
+    if pixels.size and not np.isfinite(pixels).all():
+        raise DataFileError(f"{str(path)!r} has pixels that are not finite numbers (NaN or infinity)")
+    if pixels.size and (pixels.min() < 0 or pixels.max() > top):
+        hint = " (are they unscaled, 0 … 255?)" if top == 1 and pixels.max() > 1 else ""
+        raise DataFileError(
+            f"{str(path)!r} has pixels outside 0 … {top} ({pixels.min()} … {pixels.max()}){hint}"
+        )
+    return pixels
 
 
 def _parse_csv(raw: bytes, path: Path) -> Dataset:
@@ -177,9 +268,7 @@ def _parse_csv(raw: bytes, path: Path) -> Dataset:
         table = None
     if table is None or table.shape[1] != _PIXELS + 1:
         _raise_bad_row(rows, path, first)
-    pixels = table[:, 1:]
-    if pixels.min() < 0 or pixels.max() > 255:
-        raise DataFileError(f"{str(path)!r} has pixels outside 0 … 255 ({pixels.min()} … {pixels.max()})")
+    pixels = _checked_pixels(table[:, 1:], 255, path)
     return _dataset(pixels / 255.0, table[:, 0], path, "train")
 
 
@@ -204,15 +293,31 @@ def _dataset(images: NDArray[Any], labels: NDArray[Any], path: Path, part: str) 
     return Dataset(np.asarray(images, dtype=np.float64), labels, (_SIDE, _SIDE), f"mnist {part}")
 
 
-def _read_bytes(path: Path) -> bytes:
-    """The file's bytes, decompressed if it is gzipped (by its content, whatever its name)."""
+@contextlib.contextmanager
+def _opened(path: Path) -> Iterator[io.BufferedReader[Any]]:
+    """The file as a stream of its bytes, decompressed as they are read if it is gzipped (by
+    its content, whatever its name); an error reading or inflating it, a DataFileError."""
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as file:
+            if file.peek(2)[:2] != b"\x1f\x8b":
+                yield file
+                return
+            try:
+                with gzip.GzipFile(fileobj=file) as inflated, io.BufferedReader(inflated) as stream:
+                    yield stream
+            except (OSError, EOFError, zlib.error) as error:
+                raise DataFileError(f"{str(path)!r} is a damaged or truncated gzip file: {error}") from None
     except OSError as error:
         raise DataFileError(f"cannot read {str(path)!r}: {error.strerror or error}") from None
-    if raw[:2] != b"\x1f\x8b":
-        return raw
-    try:
-        return gzip.decompress(raw)
-    except (OSError, EOFError, zlib.error) as error:
-        raise DataFileError(f"{str(path)!r} is a damaged or truncated gzip file: {error}") from None
+
+
+def _read_up_to(stream: IO[bytes], size: int) -> bytearray:
+    """At most `size` bytes of `stream`, fewer at its end; read a chunk at a time, so a size a
+    header claims costs memory only as the bytes arrive."""
+    data = bytearray()
+    while len(data) < size:
+        chunk = stream.read(min(size - len(data), _CHUNK))
+        if not chunk:
+            break
+        data += chunk
+    return data
