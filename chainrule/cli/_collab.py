@@ -36,6 +36,7 @@ from nn.data import FORMATS, DataFileError, Ratings, read_ratings
 
 RANKED_AMONG = 1000  # on large data, rank the most-rated movies only, as the lesson does
 PLOTTED = 50  # movies on the factor map
+MAX_FACTORS = 1024  # 2.7 million weights on MovieLens 100K (2,625 users and movies), more on larger sets
 
 
 MOVIELENS_SOURCE = (
@@ -95,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
         every = parse_count(args.every, "--every", min_value=1)
     top = parse_count(args.top, "--top")
     check_outputs((args.plot, "--plot"), (args.save, "--save"))
-    with numbers_that_fit(args, ("--lr", "--weight-decay", "--y-range")):
+    with numbers_that_fit(args, ("--lr", "--weight-decay", "--y-range", "--valid-pct")):
         fit = start_fit(ratings, settings, engine=args.engine)
         held_out = len(fit.valid) if fit.valid is not None else 0
         print(f"{ratings}: {len(fit.train)} to train on, {held_out} held out")
@@ -156,7 +157,7 @@ def _is_crosstab(args: argparse.Namespace) -> bool:
 def _settings(args: argparse.Namespace, base: FitSettings, bundled: bool) -> FitSettings:
     changes: dict[str, Any] = {"bias": args.bias}
     if args.factors is not None:
-        changes["factors"] = parse_count(args.factors, "--factors", min_value=1)
+        changes["factors"] = parse_count(args.factors, "--factors", min_value=1, max_value=MAX_FACTORS)
     if args.y_range is not None:
         changes["y_range"] = _y_range(args.y_range)
     if args.optimizer is not None:

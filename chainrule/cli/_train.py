@@ -21,6 +21,7 @@ from nn.data import (
     DataFileError,
     Dataset,
     MissingExtraError,
+    SplitError,
     load_digits,
     load_mnist,
     load_mnist_sample,
@@ -32,6 +33,7 @@ from nn.train import ENGINES, Epoch, fit
 
 ONE_CYCLE_LR = 1e-2
 VALID_FRACTION = 0.2
+MAX_HIDDEN = 4096  # 3.2 million weights on MNIST: beyond, the scalar engine's Values fill the memory
 
 
 def add_parser(subcommands: Any) -> None:
@@ -82,7 +84,7 @@ def add_parser(subcommands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    hidden = parse_count(args.hidden, "--hidden", min_value=1)
+    hidden = parse_count(args.hidden, "--hidden", min_value=1, max_value=MAX_HIDDEN)
     epochs = parse_count(args.epochs, "--epochs", min_value=1)
     batch_size = parse_count(args.batch_size, "--batch-size", min_value=1)
     seed = parse_count(args.seed, "--seed")
@@ -160,10 +162,16 @@ def _data(dataset: str, path: str | None, seed: int) -> tuple[Dataset, Dataset]:
         parts = load_mnist(path)
     except (DataFileError, MissingExtraError) as error:
         raise CLIError(str(error)) from None
+    for name, part in parts.items():
+        if not len(part):
+            raise CLIError(f"--data: {path!r}: its {name} part holds no images")
     for held_out in ("valid", "test"):
         if held_out in parts:
             return parts["train"], parts[held_out]
-    return train_valid_split(parts["train"], VALID_FRACTION, rng=seed)
+    try:
+        return train_valid_split(parts["train"], VALID_FRACTION, rng=seed)
+    except SplitError as error:  # too few images to hold some out
+        raise CLIError(f"--data: {path!r}: {error}") from None
 
 
 def _positive(text: str, option: str) -> float:

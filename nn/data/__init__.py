@@ -16,7 +16,7 @@ from nn.data.movielens import (
     read_ratings,
 )
 from nn.data.ratings import Ratings, split_ratings
-from nn.data.split import as_generator, minibatches, shuffled, train_valid_split
+from nn.data.split import SplitError, as_generator, minibatches, shuffled, train_valid_split
 from nn.data.synthetic_ratings import PlantedRatings, synthetic_ratings
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "MissingExtraError",
     "PlantedRatings",
     "Ratings",
+    "SplitError",
     "as_generator",
     "load_digits",
     "load_mnist",

@@ -19,6 +19,7 @@ hostile file cannot run code.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import gzip
 import io
@@ -61,13 +62,11 @@ def load_mnist(path: str | Path) -> dict[str, Dataset]:
         return _load_idx_directory(path)
     with _opened(path) as stream:
         start = stream.peek(3)[:3]
-        if start == b"\0\0\x08":
-            kind = "idx"
-        elif start[:1] == b"\x80":  # pickle protocol 2 and later
+        if start[:1] == b"\x80":  # pickle protocol 2 and later
             return _load_pickle(stream, path)
-        else:
+        if start != b"\0\0\x08":
             return {"train": _parse_csv(stream.read(), path)}
-    return _load_idx_directory(path.parent) if kind == "idx" else {}
+    return _load_idx_directory(path.parent)  # an IDX file stands for its directory
 
 
 def read_idx(path: str | Path) -> NDArray[np.uint8]:
@@ -253,7 +252,7 @@ def _checked_pixels(pixels: NDArray[Any], top: int, path: Path) -> NDArray[Any]:
 
 def _parse_csv(raw: bytes, path: Path) -> Dataset:
     try:
-        lines = raw.decode("ascii").splitlines()
+        lines = raw.removeprefix(codecs.BOM_UTF8).decode("ascii").splitlines()  # a BOM: saved by Excel
     except UnicodeDecodeError:
         raise DataFileError(
             f"{str(path)!r} is not an MNIST file: not IDX, not a pickle, not a CSV of a label and 784 pixels"

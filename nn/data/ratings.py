@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from autograd.validation import check_int, check_number
+from nn.data.split import SplitError
 
 __all__ = ["Ratings", "split_ratings"]
 
@@ -96,11 +97,16 @@ class Ratings:
 
 
 def split_ratings(ratings: Ratings, valid_pct: float = 0.2, *, seed: int = 0) -> tuple[Ratings, Ratings]:
-    """(train, valid): a random `valid_pct` of the ratings held out, drawn with `seed`."""
+    """(train, valid): a random `valid_pct` of the ratings held out, drawn with `seed`. The
+    validation part may be empty (`valid_pct` 0), the training part not: a `SplitError`."""
     if not isinstance(ratings, Ratings):
         raise TypeError(f"ratings must be a Ratings, got {type(ratings).__name__}: {ratings!r}")
     valid_pct = check_number(valid_pct, "valid_pct", min_value=0.0, max_value=1.0, exclude_max=True)
     order = list(range(len(ratings)))
     random.Random(check_int(seed, "seed")).shuffle(order)
     n_valid = round(valid_pct * len(ratings))
+    if n_valid == len(ratings):
+        raise SplitError(
+            f"valid_pct={valid_pct!r} of {len(ratings)} ratings holds out all of them: none left to train on"
+        )
     return ratings.subset(sorted(order[n_valid:])), ratings.subset(sorted(order[:n_valid]))

@@ -12,11 +12,17 @@ from collections.abc import Iterator
 import numpy as np
 from numpy.typing import NDArray
 
+from autograd.errors import ChainruleError
 from autograd.validation import check_flag, check_int, check_number
 from nn.data._dataset import Dataset
 from nn.init import default_generator
 
-__all__ = ["as_generator", "minibatches", "shuffled", "train_valid_split"]
+__all__ = ["SplitError", "as_generator", "minibatches", "shuffled", "train_valid_split"]
+
+
+class SplitError(ChainruleError, ValueError):
+    """A split that would leave a part empty: too few examples for the fraction held out
+    (scikit-learn's train_test_split refuses the same)."""
 
 
 def as_generator(rng: np.random.Generator | int | None) -> np.random.Generator:
@@ -55,8 +61,8 @@ def train_valid_split(
         groups = [np.flatnonzero(data.labels == label) for label in np.unique(data.labels)]
     else:
         groups = [np.arange(len(data))]
-    valid: list[NDArray[np.intp]] = []
-    train: list[NDArray[np.intp]] = []
+    valid: list[NDArray[np.intp]] = [np.empty(0, dtype=np.intp)]  # so no data makes empty parts
+    train: list[NDArray[np.intp]] = [np.empty(0, dtype=np.intp)]
     for group in groups:
         order = generator.permutation(group)
         cut = round(fraction * len(group))
@@ -65,7 +71,7 @@ def train_valid_split(
     train_index = generator.permutation(np.concatenate(train))
     valid_index = generator.permutation(np.concatenate(valid))
     if not len(train_index) or not len(valid_index):
-        raise ValueError(f"valid_fraction={valid_fraction!r} of {len(data)} images leaves one part empty")
+        raise SplitError(f"valid_fraction={valid_fraction!r} of {len(data)} images leaves one part empty")
     name = data.name
     return data.subset(train_index, f"{name} train"), data.subset(valid_index, f"{name} valid")
 
