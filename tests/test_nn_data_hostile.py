@@ -107,7 +107,8 @@ class _Reconstruct:
     """numpy's own `_reconstruct`, asked for an array of 10¹³ bytes (10 TB)."""
 
     def __reduce__(self) -> tuple[object, ...]:
-        return (np._core.multiarray._reconstruct, (np.ndarray, (10**13,), b"b"))
+        reconstruct = np.empty(0).__reduce__()[0]  # as numpy pickles an array: _reconstruct
+        return (reconstruct, (np.ndarray, (10**13,), b"b"))
 
 
 class _CallNdarray:

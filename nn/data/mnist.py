@@ -12,9 +12,12 @@ pickle's pixels are already in [0, 1]):
 - a CSV file (gzipped or not) whose rows are a label then 784 pixels, with or without a header
   row: {"train": every row}.
 
-A file that is not what it should be, or is cut short, raises `DataFileError` naming it.
-The pickle is read with an unpickler that builds numpy arrays and nothing else, so a
-hostile file cannot run code.
+A file that is not what it should be, or is cut short, raises `DataFileError` naming it;
+so do pixels that are not finite numbers in the range of their format. Files are read as
+streams: an IDX file stops at the size its header gives (a gzip file inflating to more is
+refused there). The pickle is read with an unpickler that builds numpy arrays and nothing
+else, each from the file's own bytes, so a hostile file can neither run code nor make numpy
+allocate an array it does not hold.
 """
 
 from __future__ import annotations

@@ -7,8 +7,11 @@
 - `read_crosstab`: a CSV with one row per user and one column per item, blank where the
   user gave no rating, as the course's spreadsheet shows them.
 
-Each takes the file or the folder holding it. A line that cannot be read is a
-`MalformedFileError` naming the file, the line number and the reason.
+Each takes the file or the folder holding it. The files are UTF-8, with or without the BOM
+a spreadsheet program writes (``u.item`` is latin-1); ids are whole numbers and ratings
+decimals in ASCII digits, as the `chainrule` command reads its options (never Python's
+``1_0`` or Arabic-Indic digits). A line that cannot be read (a byte that is not UTF-8
+included) is a `MalformedFileError` naming the file, the line number and the reason.
 """
 
 from __future__ import annotations
@@ -165,7 +168,7 @@ def _decoded(path: Path, encoding: str) -> Iterator[None]:
 
 
 def _csv_rows(path: Path, header: tuple[str, ...] | None) -> Iterator[tuple[int, list[str]]]:
-    """(line number, fields) for the non-blank rows of a UTF-8 CSV; with `header`, the first row
+    """(line number, fields) for the non-blank rows of a UTF-8 CSV (a BOM skipped); with `header`, the first row
     must start with those column names and is skipped."""
     with path.open(encoding=_UTF8, newline="") as f, _decoded(path, _UTF8):
         reader = csv.reader(f, strict=True)
