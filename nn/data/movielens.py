@@ -168,8 +168,8 @@ def _decoded(path: Path, encoding: str) -> Iterator[None]:
 
 
 def _csv_rows(path: Path, header: tuple[str, ...] | None) -> Iterator[tuple[int, list[str]]]:
-    """(line number, fields) for the non-blank rows of a UTF-8 CSV (a BOM skipped); with `header`, the first row
-    must start with those column names and is skipped."""
+    """(line number, fields) for the non-blank rows of a UTF-8 CSV (a BOM skipped); with
+    `header`, the first row must start with those column names and is skipped."""
     with path.open(encoding=_UTF8, newline="") as f, _decoded(path, _UTF8):
         reader = csv.reader(f, strict=True)
         try:
