@@ -25,6 +25,7 @@ def test_grad_inside_no_grad_is_the_gradient_not_zero() -> None:
     with no_grad():
         assert grad(lambda x: x * x)(3.0) == (6.0,)  # d(x²)/dx = 2x
         value, gradient = value_and_grad(f)(2.0, 0.5)
+        assert grad(lambda x: grad(lambda y: y**3)(x)[0])(2.0) == (12.0,)  # d²(x³)/dx² = 6x, composed
         assert not is_grad_enabled()  # the caller's mode, restored
     assert value == 2.0 + math.exp(0.5)
     assert gradient == (2.0, 4.0 + math.exp(0.5))  # (2xy, x² + e^y) at (2, 0.5)
