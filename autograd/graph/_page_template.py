@@ -81,7 +81,7 @@ TEMPLATE = """<!DOCTYPE html>
   <button id="back" title="one step back (&#x2190;)">&#x25C0; Back</button>
   <button id="step" title="one step (&#x2192;)">Step &#x25B6;</button>
   <button id="play" title="play or pause (space)">&#x25B6; Play</button>
-  <label>speed <input id="speed" type="range" min="50" max="3000" step="100" value="1200"> <span id="speed-text"></span></label>
+  <label>speed <input id="speed" type="range" min="50" max="3000" step="50" value="1000"> <span id="speed-text"></span></label>
   <button id="to-backward" title="skip to the start of the backward pass">Backward &#xBB;</button>
   <label>Follow <select id="follow"><option value="">(none)</option></select></label>
   <button id="view" hidden></button>

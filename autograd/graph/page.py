@@ -92,6 +92,8 @@ def to_html(
 
     Needs Graphviz's `dot` (graphviz's `ExecutableNotFound`, with a hint, without it).
     """
+    if isinstance(root, Value) or not isinstance(root, Sequence):
+        check_options(root, rankdir, precision, max_nodes)  # type: ignore[arg-type]  # a TypeError unless a Value
     roots = [root] if isinstance(root, Value) else list(root)
     if not roots:
         raise ValueError("to_html: no graph given (an empty sequence of roots)")
