@@ -94,7 +94,9 @@ def test_installed_console_script() -> None:
 
 # ---- the classroom options (issue 22): several --highlight, --epoch/--lr, PDF, --html, frames ----
 
-needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graphviz's dot (apt-get install graphviz)")
+needs_dot = pytest.mark.skipif(
+    shutil.which("dot") is None, reason="needs Graphviz's dot (apt-get install graphviz)"
+)
 
 
 def dot_source(capsysbinary: pytest.CaptureFixture[bytes], *argv: str) -> str:
@@ -141,11 +143,20 @@ def test_bad_classroom_options(argv: list[str], message: str, capsys: pytest.Cap
 def test_pdf_page_animation_and_frames(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from PIL import Image
 
-    pdf, page, gif, frames = tmp_path / "net.pdf", tmp_path / "net.html", tmp_path / "b.gif", tmp_path / "frames"
+    pdf, page, gif, frames = (
+        tmp_path / "net.pdf",
+        tmp_path / "net.html",
+        tmp_path / "b.gif",
+        tmp_path / "frames",
+    )
     argv = ["graph", "--out", str(pdf), "--html", str(page), "--animate", str(gif), "--duration", "250"]
     assert main([*argv, "--frames", str(frames)]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[:3] == [f"wrote {pdf}", f"wrote {gif} (33 frames, 250 ms each)", f"wrote 33 frames to {frames}"]
+    assert out[:3] == [
+        f"wrote {pdf}",
+        f"wrote {gif} (33 frames, 250 ms each)",
+        f"wrote 33 frames to {frames}",
+    ]
     assert re.fullmatch(rf"wrote {re.escape(str(page))} \([\d,]+ bytes\)", out[3])
     assert pdf.read_bytes().startswith(b"%PDF-")
     assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
@@ -157,4 +168,4 @@ def test_pdf_page_animation_and_frames(tmp_path: Path, capsys: pytest.CaptureFix
 def test_edge_labels_are_readable_at_the_default_size(capsysbinary: pytest.CaptureFixture[bytes]) -> None:
     source = dot_source(capsysbinary, "--edge-labels")
     edge = re.search(r"edge \[(.*)\]", source)
-    assert edge is not None and 'fontsize=11' in edge.group(1)  # as large as the boxes' text
+    assert edge is not None and "fontsize=11" in edge.group(1)  # as large as the boxes' text

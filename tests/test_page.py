@@ -20,7 +20,9 @@ from chainrule.cli import main
 from nn.teaching import WEIGHT_NAMES, teaching_network
 from tests.helpers import small_graph
 
-needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graphviz's dot (apt-get install graphviz)")
+needs_dot = pytest.mark.skipif(
+    shutil.which("dot") is None, reason="needs Graphviz's dot (apt-get install graphviz)"
+)
 
 
 def embedded(page: str) -> dict[str, Any]:
@@ -90,7 +92,8 @@ def test_the_texts_per_node(tmp_path: Path) -> None:
     text = {t["name"]: t for t in data["epochs"][0]["text"]}
     assert text["w5"]["uses"] == "∂E_total/∂w5 = ∂E_total/∂o1 · a_h1 = 0.14236 · 0.50687 = 0.072157"
     assert text["a_h1"]["uses"] == (
-        "∂E_total/∂a_h1 = ∂E_total/∂o1 · w5 + ∂E_total/∂o2 · w7 = 0.14236 · 0.4 + (−0.083759) · 0.5 = 0.015063"
+        "∂E_total/∂a_h1 = ∂E_total/∂o1 · w5 + ∂E_total/∂o2 · w7"
+        " = 0.14236 · 0.4 + (−0.083759) · 0.5 = 0.015063"
     )
     assert text["o1"]["formula"] == "o1 = w5·a_h1 + w6·a_h2 = 0.20275 + 0.22978 = 0.43253"
     assert text["E1"]["formula"] == "E1 = 0.5·(0.01 − a_o1)^2 = 0.5·0.35579 = 0.17789"
@@ -125,5 +128,5 @@ def test_bad_arguments() -> None:
     with pytest.raises(TypeError, match="root must be a Value, got int: 3"):
         to_html(3)  # type: ignore[arg-type]
     other = Value(1.0) * 2.0
-    with pytest.raises(ValueError, match="the graph of root 1 .* is not shaped like the first"):
+    with pytest.raises(ValueError, match=r"the graph of root 1 .* is not shaped like the first"):
         to_html([c, other])

@@ -10,6 +10,7 @@ docs/images/backward-page.png, from the screenshot taken here.
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import shutil
 from collections.abc import Iterator
@@ -32,9 +33,11 @@ pytestmark = [pytest.mark.needs_browser, pytest.mark.needs_dot]
 try:
     from playwright.sync_api import sync_playwright
 except ImportError:  # pragma: no cover - the test extra installs it
-    sync_playwright = None
+    HAVE_PLAYWRIGHT = False
+else:
+    HAVE_PLAYWRIGHT = True
 
-if sync_playwright is None or not os.access(CHROMIUM, os.X_OK):
+if not HAVE_PLAYWRIGHT or not os.access(CHROMIUM, os.X_OK):
     pytest.skip(
         "needs Chromium at /usr/bin/chromium and the playwright package (apt-get install chromium)",
         allow_module_level=True,
@@ -45,7 +48,6 @@ if shutil.which("dot") is None:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    assert sync_playwright is not None
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield chromium
@@ -109,7 +111,9 @@ class Opened:
         """Closes; returns the problems seen: page errors and requests other than the page."""
         self.context.close()
         others = [url for url in self.requests if url != self.url]
-        return self.errors + [f"refused {url}" for url in self.refused] + [f"requested {url}" for url in others]
+        return (
+            self.errors + [f"refused {url}" for url in self.refused] + [f"requested {url}" for url in others]
+        )
 
 
 def course_nodes() -> list[Value]:
@@ -140,7 +144,9 @@ def test_k_steps_mark_k_nodes_in_the_engines_order(browser: Any, engine_page: Pa
     assert opened.close() == []
 
 
-def test_the_course_order_visits_each_node_after_its_uses_w5_to_w8_first(browser: Any, course_page: Path) -> None:
+def test_the_course_order_visits_each_node_after_its_uses_w5_to_w8_first(
+    browser: Any, course_page: Path
+) -> None:
     nodes = course_nodes()
     opened = Opened(browser, course_page)
     opened.page.click("#to-backward")
@@ -176,6 +182,12 @@ def all_paths(root: Value, target: Value) -> list[list[Value]]:
     return [[root, *rest] for child in root.children for rest in all_paths(child, target)]
 
 
+LIT = (  # the dot titles of the highlighted nodes or edges of the drawing shown
+    "[...document.querySelectorAll('.view:not([hidden]) g.KIND.on-path')]"
+    ".map(g => g.firstElementChild.textContent)"
+)
+
+
 def test_following_w1_highlights_exactly_its_two_paths(browser: Any, course_page: Path) -> None:
     nodes = course_nodes()
     index = {node: i for i, node in enumerate(nodes)}
@@ -184,17 +196,13 @@ def test_following_w1_highlights_exactly_its_two_paths(browser: Any, course_page
     assert len(paths) == 2
     expected = set()
     for path in paths:  # dot's edges: operand -> its op, and op -> result
-        for upper, lower in zip(path, path[1:]):
+        for upper, lower in itertools.pairwise(path):
             expected |= {f"n{index[lower]}->n{index[upper]}op", f"n{index[upper]}op->n{index[upper]}"}
     opened = Opened(browser, course_page)
     opened.page.select_option("#follow", label="w1")
-    lit = opened.page.evaluate(
-        "[...document.querySelectorAll('.view:not([hidden]) g.edge.on-path')].map(g => g.querySelector('title').textContent)"
-    )
+    lit = opened.page.evaluate(LIT.replace("KIND", "edge"))
     assert sorted(lit) == sorted(expected)
-    lit_nodes = opened.page.evaluate(
-        "[...document.querySelectorAll('.view:not([hidden]) g.node.on-path')].map(g => g.querySelector('title').textContent)"
-    )
+    lit_nodes = opened.page.evaluate(LIT.replace("KIND", "node"))
     assert sorted(lit_nodes) == sorted({f"n{index[node]}" for path in paths for node in path})
     follow = opened.page.inner_text("#follow-text")
     assert "the sum over 2 paths" in follow and f"= {w1.grad:.5g}" in follow

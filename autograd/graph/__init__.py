@@ -16,8 +16,8 @@ graphviz and Pillow are imported when a graph is drawn, not when this package is
 """
 
 from autograd.graph._options import DEFAULT_MAX_NODES, RANKDIRS
-from autograd.graph.animation import ANIMATION_FORMATS, animate, backward_frames
 from autograd.graph._steps import ORDERS
+from autograd.graph.animation import ANIMATION_FORMATS, animate, backward_frames
 from autograd.graph.page import BackwardPage, to_html
 from autograd.graph.render import draw
 from autograd.graph.spreadsheet import to_xlsx

@@ -81,7 +81,9 @@ class Namer:
         if node.op == "**" and len(parts) == 2:
             return f"{parts[0]}^{parts[1]}"
         if node.op in INFIX and len(parts) == 2:
-            return f"{parts[0]} {INFIX[node.op]} {parts[1]}" if node.op in "+-" else INFIX[node.op].join(parts)
+            return (
+                f"{parts[0]} {INFIX[node.op]} {parts[1]}" if node.op in "+-" else INFIX[node.op].join(parts)
+            )
         return f"{node.op}({', '.join(parts)})"
 
     def formula(self, node: Value) -> str:
@@ -110,7 +112,8 @@ class Namer:
             return f"{head} = 1 (backward starts here)"
         if not uses[node]:
             return f"{head} = 0 (not used on the way to {top})"
-        symbols, numbers = [], []
+        symbols: list[str] = []
+        numbers: list[str] = []
         for parent, slot in uses[node]:
             upper, local, symbol = self._fold(parent, slot, node, root, uses)
             symbols.append(f"∂{top}/∂{self.name(upper)} · {symbol}")

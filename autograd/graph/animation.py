@@ -44,7 +44,12 @@ def backward_frames(
     nodes = topological_order(root)
     check_size(len(nodes), max_nodes)
     return _frames(
-        root, nodes, backward_steps(nodes, order), rankdir=rankdir, precision=precision, edge_labels=edge_labels
+        root,
+        nodes,
+        backward_steps(nodes, order),
+        rankdir=rankdir,
+        precision=precision,
+        edge_labels=edge_labels,
     )
 
 

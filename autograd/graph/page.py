@@ -17,7 +17,6 @@ root's data; with `group=model` a button switches between one box per neuron and
 from __future__ import annotations
 
 import html
-import json
 import os
 import re
 from collections.abc import Callable, Sequence
@@ -93,7 +92,7 @@ def to_html(
     Needs Graphviz's `dot` (graphviz's `ExecutableNotFound`, with a hint, without it).
     """
     if isinstance(root, Value) or not isinstance(root, Sequence):
-        check_options(root, rankdir, precision, max_nodes)  # type: ignore[arg-type]  # a TypeError unless a Value
+        check_options(root, rankdir, precision, max_nodes)  # a TypeError unless a Value
     roots = [root] if isinstance(root, Value) else list(root)
     if not roots:
         raise ValueError("to_html: no graph given (an empty sequence of roots)")
@@ -207,10 +206,7 @@ def _epoch(nodes: list[Value], followed: list[int], fmt: Callable[[float], str])
             }
             for node in nodes
         ],
-        "follow": [
-            chain_rule_lines(chain_rule(root, nodes[i], nodes), namer.number, str)
-            for i in followed
-        ],
+        "follow": [chain_rule_lines(chain_rule(root, nodes[i], nodes), namer.number, str) for i in followed],
     }
 
 

@@ -76,7 +76,9 @@ def add_parser(subcommands: Any) -> None:
         metavar="K",
         help="draw the network after K updates of SGD at --lr (default: 0, the untrained network)",
     )
-    parser.add_argument("--lr", metavar="LR", help=f"the learning rate of --epoch and --epochs (default {DEFAULT_LR})")
+    parser.add_argument(
+        "--lr", metavar="LR", help=f"the learning rate of --epoch and --epochs (default {DEFAULT_LR})"
+    )
     parser.add_argument(
         "--order",
         choices=ORDERS,
@@ -119,7 +121,9 @@ def run(args: argparse.Namespace) -> int:
     animation_format = _animation_format(args.animate)
     epoch, epochs, lr, duration = _training_options(args)
     if args.group and (args.edge_labels or args.highlight):
-        raise CLIError("--group draws one box per neuron: it cannot be combined with --edge-labels or --highlight")
+        raise CLIError(
+            "--group draws one box per neuron: it cannot be combined with --edge-labels or --highlight"
+        )
     to_stdout = all(x is None for x in (args.out, args.animate, args.html, args.frames))
     if to_stdout and fmt != "dot":
         refuse_terminal(
@@ -132,7 +136,11 @@ def run(args: argparse.Namespace) -> int:
     highlight = [_node(network.nodes, name) for name in _names(args.highlight)]
     group = network.model if args.group else None
     graph = draw(
-        network.loss, rankdir=args.rankdir, edge_labels=args.edge_labels, highlight=highlight or None, group=group
+        network.loss,
+        rankdir=args.rankdir,
+        edge_labels=args.edge_labels,
+        highlight=highlight or None,
+        group=group,
     )
     # everything is rendered before anything is written: a failure leaves no file behind
     picture = _picture(graph, fmt) if args.out is not None or to_stdout else b""
@@ -157,13 +165,15 @@ def run(args: argparse.Namespace) -> int:
         trained = f", SGD at lr {lr:g}" if epochs is not None else ""
         after = f" after {epoch} update{'s' * (epoch != 1)} at lr {lr:g}" if epoch else ""
         page = _with_dot(
-            lambda: to_html(
-                [n.loss for n in history],
-                title=f"The course's 2-2-2 network{after}{trained}",
-                order=args.order,
-                group=group,
-                rankdir=args.rankdir,
-            ).html
+            lambda: (
+                to_html(
+                    [n.loss for n in history],
+                    title=f"The course's 2-2-2 network{after}{trained}",
+                    order=args.order,
+                    group=group,
+                    rankdir=args.rankdir,
+                ).html
+            )
         )
     if to_stdout:
         sys.stdout.buffer.write(picture)
@@ -193,7 +203,10 @@ def _training_options(args: argparse.Namespace) -> tuple[int, int | None, float,
     if lr <= 0:
         raise CLIError(f"--lr: must be > 0, got {args.lr!r}")
     if epochs is not None and args.html is None:
-        raise CLIError("--epochs puts a training run on the page: give --html PATH (or --epoch K for the network after K updates)")
+        raise CLIError(
+            "--epochs puts a training run on the page: give --html PATH "
+            "(or --epoch K for the network after K updates)"
+        )
     if epochs is not None and args.epoch is not None:
         raise CLIError("--epoch and --epochs: give one (--epochs N puts epochs 0 to N on the page)")
     if args.lr is not None and args.epoch is None and epochs is None:
@@ -209,7 +222,9 @@ def _network_after(
 ) -> TeachingNetwork:
     """The network after `epoch` updates of SGD (`chainrule.sweep.train`), backward done."""
     if epoch:
-        weights = _weights(train(lr, epochs=epoch, inputs=inputs, weights=weights, targets=targets, every=epoch)[-1])
+        weights = _weights(
+            train(lr, epochs=epoch, inputs=inputs, weights=weights, targets=targets, every=epoch)[-1]
+        )
     network = teaching_network(inputs, weights, targets)
     network.loss.backward()
     return network
@@ -229,8 +244,10 @@ def _weights(record: Any) -> tuple[float, ...]:
 
 def _stills(network: TeachingNetwork, args: argparse.Namespace) -> list[bytes]:
     """Each backward step as a PNG (the frames of --animate)."""
-    frames = backward_frames(network.loss, rankdir=args.rankdir, edge_labels=args.edge_labels, order=args.order)
-    return [_with_dot(lambda frame=frame: frame.pipe(format="png")) for frame in frames]
+    frames = backward_frames(
+        network.loss, rankdir=args.rankdir, edge_labels=args.edge_labels, order=args.order
+    )
+    return [_picture(frame, "png") for frame in frames]
 
 
 def _names(given: list[str] | None) -> list[str]:
