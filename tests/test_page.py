@@ -130,3 +130,19 @@ def test_bad_arguments() -> None:
     other = Value(1.0) * 2.0
     with pytest.raises(ValueError, match=r"the graph of root 1 .* is not shaped like the first"):
         to_html([c, other])
+
+
+@needs_dot
+def test_group_must_be_the_model_that_built_the_first_graph(tmp_path: Path) -> None:
+    first, later = teaching_network(), teaching_network(weights=[0.1] * 8)
+    with pytest.raises(ValueError, match="made none of the nodes of the graph"):
+        to_html([first.loss, later.loss], group=later.model)
+    data = embedded(to_html([first.loss, later.loss], group=first.model).html)
+    assert [view["name"] for view in data["views"]] == ["one box per neuron", "every node"]
+    boxes = data["views"][0]["boxes"]
+    labels = [node["label"] for node in data["nodes"]]
+    assert boxes[labels.index("w5")] == boxes[labels.index("a_o1")]  # w5 is inside o1's neuron
+    assert len(set(boxes)) < len(boxes)
+    path = tmp_path / "grouped.html"
+    assert main(["graph", "--html", str(path), "--group", "--epochs", "3"]) == 0
+    assert "sigmoid neuron (6 nodes)" in path.read_text(encoding="utf-8")

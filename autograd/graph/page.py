@@ -118,6 +118,11 @@ def to_html(
     views = [_view("every node", build_full(nodes, rankdir, precision), nodes, widths, index)]
     if grouping is not None:
         owner, _ = owners(nodes, grouping)
+        if not owner:
+            raise ValueError(
+                f"to_html: group {group!r} made none of the nodes of the graph: pass the model "
+                "whose neurons computed it (for several roots, the first one's)"
+            )
         shown = [node for node in nodes if owner.get(node, node) is node]
         boxes = {node: f"n{shown.index(owner.get(node, node))}" for node in nodes}
         grouped = draw_grouped(nodes, grouping, rankdir=rankdir, precision=precision, max_nodes=max_nodes)

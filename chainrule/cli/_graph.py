@@ -170,7 +170,7 @@ def run(args: argparse.Namespace) -> int:
                     [n.loss for n in history],
                     title=f"The course's 2-2-2 network{after}{trained}",
                     order=args.order,
-                    group=group,
+                    group=history[0].model if args.group else None,
                     rankdir=args.rankdir,
                 ).html
             )
