@@ -5,6 +5,7 @@ fresh graph, `chainrule.closed_form` (no engine), and the rules each step order 
 from __future__ import annotations
 
 import json
+import math
 import re
 import shutil
 from pathlib import Path
@@ -146,3 +147,28 @@ def test_group_must_be_the_model_that_built_the_first_graph(tmp_path: Path) -> N
     path = tmp_path / "grouped.html"
     assert main(["graph", "--html", str(path), "--group", "--epochs", "3"]) == 0
     assert "sigmoid neuron (6 nodes)" in path.read_text(encoding="utf-8")
+
+
+def shown_number(text: str) -> float:
+    return float(text.strip().strip("()").replace("−", "-"))
+
+
+@needs_dot
+def test_each_sum_over_uses_adds_up_to_the_gradient_it_states() -> None:
+    """The numbers of every node's text, multiplied and summed, give its grad (to the digits shown)."""
+    network = teaching_network()
+    for root, nodes in ((network.loss, network.nodes), (small_graph()[2], None)):
+        data = embedded(to_html(root).html)
+        epoch = data["epochs"][0]
+        checked = 0
+        for text, grad in zip(epoch["text"], epoch["grad"], strict=True):
+            parts = text["uses"].split(" = ")
+            try:  # symbols = numbers = total; the numbers are left out when they are the total
+                terms = [[shown_number(x) for x in term.split(" · ")] for term in parts[-2].split(" + ")]
+            except ValueError:
+                continue
+            total = sum(math.prod(factors) for factors in terms)
+            assert total == pytest.approx(grad, rel=2e-4, abs=1e-12), text["uses"]
+            assert shown_number(parts[-1]) == pytest.approx(grad, rel=1e-4)
+            checked += 1
+        assert checked >= (25 if nodes else 1)

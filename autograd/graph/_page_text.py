@@ -20,7 +20,7 @@ from autograd.engine import Value
 from autograd.graph._labels import SYMBOLS
 
 INFIX = {**SYMBOLS, "*": "·", "/": "/"}
-MAX_FORMULA = 48  # characters of an unnamed node's formula used as its name; longer ones are "#k"
+MAX_FORMULA = 40  # characters of an unnamed node's formula used as its name; longer ones are "#k"
 
 Uses = Mapping[Value, list[tuple[Value, int]]]  # node → (parent, operand slot) of each use
 
@@ -75,7 +75,7 @@ class Namer:
                 if len(inner) > MAX_FORMULA:
                     parts.append(f"#{self.index[x]}")
                 else:
-                    parts.append(inner if _binds_tighter(x.op, node.op) else f"({inner})")
+                    parts.append(inner if call or _binds_tighter(x.op, node.op) else f"({inner})")
         if node.op == "neg":
             return f"−{parts[0]}"
         if node.op == "**" and len(parts) == 2:
@@ -106,7 +106,7 @@ class Namer:
 
     def sum_over_uses(self, node: Value, root: Value, uses: Uses, grads: Mapping[Value, float]) -> str:
         """Its gradient, d root / d node, as the sum over its uses, in symbols then numbers."""
-        top = self.name(root)
+        top = root.label or "root"  # as `chain_rule` calls it
         head = f"∂{top}/∂{self.name(node)}"
         if node is root:
             return f"{head} = 1 (backward starts here)"
@@ -116,9 +116,14 @@ class Namer:
         numbers: list[str] = []
         for parent, slot in uses[node]:
             upper, local, symbol = self._fold(parent, slot, node, root, uses)
-            symbols.append(f"∂{top}/∂{self.name(upper)} · {symbol}")
-            numbers.append(f"{self._factor(grads[upper], bool(numbers))} · {self._factor(local, True)}")
-        return f"{head} = {' + '.join(symbols)} = {' + '.join(numbers)} = {self.number(grads[node])}"
+            if upper is root:  # ∂root/∂root = 1: the local derivative is the whole term
+                symbols.append(symbol)
+                numbers.append(self._factor(local, bool(numbers)))
+            else:
+                symbols.append(f"∂{top}/∂{self.name(upper)} · {symbol}")
+                numbers.append(f"{self._factor(grads[upper], bool(numbers))} · {self._factor(local, True)}")
+        said = [" + ".join(symbols), " + ".join(numbers), self.number(grads[node])]
+        return " = ".join([head, *dict.fromkeys(said)])  # "= 1 = 1 = 1" said once
 
     def _factor(self, x: float, inside: bool) -> str:
         shown = self.number(x)
@@ -127,21 +132,26 @@ class Namer:
     def _fold(
         self, parent: Value, slot: int, node: Value, root: Value, uses: Uses
     ) -> tuple[Value, float, str]:
-        """(the named use that `node`'s use through `parent` reaches, ∂use/∂node, its symbol)."""
+        """(the use that `node`'s use through `parent` reaches, ∂use/∂node, its symbol): through
+        unnamed nodes of a single use while each step's derivative has a simple symbol."""
         local = parent.local_grads[slot]
-        symbols = [self._symbol(parent, slot)]
+        first = self._symbol(parent, slot)
+        if first is None:
+            return parent, local, f"∂{self.name(parent)}/∂{self.name(node)}"
+        symbols = [first]
         while not parent.label and parent is not root and len(uses[parent]) == 1:
             upper, upper_slot = uses[parent][0]
+            symbol = self._symbol(upper, upper_slot)
+            if symbol is None:
+                break
             local *= upper.local_grads[upper_slot]
-            symbols.append(self._symbol(upper, upper_slot))
+            symbols.append(symbol)
             parent = upper
-        if any(s is None for s in symbols):
-            return parent, local, f"∂{self.name(parent)}/∂{self.name(node)}"
         factors = [s for s in symbols if s != "1"]
-        return parent, local, " · ".join(factors) if factors else "1"  # type: ignore[arg-type]
+        return parent, local, " · ".join(factors) if factors else "1"
 
     def _symbol(self, node: Value, slot: int) -> str | None:
-        """∂node/∂(its `slot`-th Value operand) when it is 1, −1, a constant or a named operand."""
+        """∂node/∂(its `slot`-th Value operand) when it is 1, −1, a constant or the other operand."""
         operands = node.operands
         position = [i for i, x in enumerate(operands) if isinstance(x, Value)][slot]
         if node.op == "+":
@@ -154,7 +164,7 @@ class Namer:
             other = operands[1 - position]
             if not isinstance(other, Value):
                 return self.number(other)
-            return other.label or None
+            return self.name(other)
         return None
 
 
