@@ -132,9 +132,13 @@ def test_epoch_draws_the_network_after_k_updates(capsysbinary: pytest.CaptureFix
         (["--highlight", "w5", "w5"], "--highlight: w5 given twice"),
         (["--group", "--highlight", "w5"], "--group draws one box per neuron"),
         (["--html", "p.html", "--epochs", "4", "--epoch", "2"], "--epoch and --epochs: give one"),
+        (["--frames", "README.md"], "--frames: 'README.md' is a file, not a folder"),
     ],
 )
-def test_bad_classroom_options(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_classroom_options(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(DOCS.parent)
     assert main(["graph", "--format", "dot", *argv]) == 2
     assert one_line_error(capsys, "graph").startswith(f"chainrule graph: error: {message}")
 

@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 
 from autograd.engine import Value
 from autograd.graph._labels import SYMBOLS
+from autograd.ops import OPS
 
 INFIX = {**SYMBOLS, "*": "·", "/": "/"}
 MAX_FORMULA = 40  # characters of an unnamed node's formula used as its name; longer ones are "#k"
@@ -85,6 +86,16 @@ class Namer:
                 f"{parts[0]} {INFIX[node.op]} {parts[1]}" if node.op in "+-" else INFIX[node.op].join(parts)
             )
         return f"{node.op}({', '.join(parts)})"
+
+    def op_math(self, node: Value) -> str:
+        """What the op table (`autograd.ops`) says of the node's op: its formula and local
+        derivatives (``sigmoid: σ(x) = 1/(1+e⁻ˣ); ∂/∂x = σ(x)(1-σ(x))``); "" for a leaf or a scalar_op."""
+        op = OPS.get(node.op)
+        if op is None:
+            return ""
+        formula, _, derivatives = op.math.partition(";")
+        wrt = ", ".join(f"∂/∂{x}" for x in "xy"[: op.arity])
+        return f"{op.name}: {formula.strip()}; {wrt} = {derivatives.strip()}"
 
     def formula(self, node: Value) -> str:
         """``o1 = w5·a_h1 + w6·a_h2 = 0.20275 + 0.22978 = 0.43253``; a leaf: ``w5 = 0.4``."""

@@ -206,6 +206,7 @@ def _epoch(nodes: list[Value], followed: list[int], fmt: Callable[[float], str])
                 "data": namer.number(node.data),
                 "grad": namer.number(grads[node]),
                 "formula": namer.formula(node),
+                "op": namer.op_math(node),
                 "local": namer.local_derivatives(node),
                 "uses": namer.sum_over_uses(node, root, uses, grads),
             }

@@ -117,6 +117,8 @@ def add_parser(subcommands: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     inputs, weights, targets = network_values(args)
     check_outputs((args.out, "--out"), (args.animate, "--animate"), (args.html, "--html"))
+    if args.frames is not None and os.path.exists(args.frames) and not os.path.isdir(args.frames):
+        raise CLIError(f"--frames: {args.frames!r} is a file, not a folder")
     fmt = _format(args.out, args.format)
     animation_format = _animation_format(args.animate)
     epoch, epochs, lr, duration = _training_options(args)

@@ -145,6 +145,7 @@
     $("node-title").textContent = t.name + (node.operands.length ? "  (op " + node.op + ")" : "  (a leaf)") + "  #" + n;
     const lines = [];
     lines.push(t.formula);
+    if (t.op) lines.push("op " + t.op);
     lines.push("data " + t.data + "    grad " + t.grad);
     if (t.local.length) lines.push("local derivatives:\n  " + t.local.join("\n  "));
     lines.push("gradient, the sum over its " + uses[n].length + " use" + (uses[n].length === 1 ? "" : "s") + ":\n" + t.uses);
