@@ -115,7 +115,7 @@ def to_html(
     followed = _followed(nodes)
     epochs = [_epoch(graph, followed, fmt) for graph in graphs]
     widths = _widest(epochs)
-    views = [_view("every node", build_full(nodes, rankdir, precision), nodes, widths, index)]
+    views = [_view("every node", _every_node(nodes, rankdir, precision), nodes, widths, index)]
     if grouping is not None:
         owner, _ = owners(nodes, grouping)
         if not owner:
@@ -124,7 +124,8 @@ def to_html(
                 "whose neurons computed it (for several roots, the first one's)"
             )
         shown = [node for node in nodes if owner.get(node, node) is node]
-        boxes = {node: f"n{shown.index(owner.get(node, node))}" for node in nodes}
+        position = {node: j for j, node in enumerate(shown)}
+        boxes = {node: f"n{position[owner.get(node, node)]}" for node in nodes}
         grouped = draw_grouped(nodes, grouping, rankdir=rankdir, precision=precision, max_nodes=max_nodes)
         views.insert(0, _view("one box per neuron", grouped, shown, widths, index, boxes))
     structure = {
@@ -144,8 +145,9 @@ def to_html(
     return page
 
 
-def build_full(nodes: list[Value], rankdir: str, precision: int) -> graphviz.Digraph:
-    """The Digraph with every node, as `draw` makes it (grads as they are; the page fills them in)."""
+def _every_node(nodes: list[Value], rankdir: str, precision: int) -> graphviz.Digraph:
+    """The Digraph with every node, as `draw` makes it (its numbers are placeholders: the
+    page's script writes each epoch's into the boxes)."""
     return build(
         nodes,
         grads={node: 0.0 for node in nodes},
