@@ -61,7 +61,7 @@ def test_the_page_holds_the_engines_numbers_for_every_epoch(tmp_path: Path) -> N
     path = tmp_path / "network.html"
     assert main(["graph", "--html", str(path), "--epochs", "45", "--lr", "0.5"]) == 0
     page = path.read_text(encoding="utf-8")
-    assert len(page.encode()) < 2_000_000  # 0.8 MB
+    assert len(page.encode()) < 2_000_000  # 0.86 MB
     data = embedded(page)
     reference = closed_form.train(0.5, epochs=45)  # the course's formulas, without the engine
     assert len(data["epochs"]) == 46

@@ -141,6 +141,8 @@ def test_k_steps_mark_k_nodes_in_the_engines_order(browser: Any, engine_page: Pa
     for _ in range(k):
         opened.page.keyboard.press("ArrowRight")
     assert opened.marked("data-backward-step") == titles(nodes, nodes[::-1][:k])  # backward()'s order
+    opened.page.click("#back")
+    assert opened.marked("data-backward-step") == titles(nodes, nodes[::-1][: k - 1])
     assert opened.close() == []
 
 

@@ -38,9 +38,11 @@ def add_parser(subcommands: Any) -> None:
     parser = subcommands.add_parser(
         "graph",
         help="draw the course's 2-2-2 network as a computation graph (Graphviz)",
-        description="Draw the course's 2-2-2 network after one forward and backward pass: every "
-        "value with its data and grad, each op as its own node, constants included. SVG and PNG "
-        "need Graphviz's dot (Debian/Ubuntu: apt-get install graphviz); --format dot does not.",
+        description="Draw the course's 2-2-2 network after one forward and backward pass (after K "
+        "updates of SGD with --epoch K): every value with its data and grad, each op as its own node, "
+        "constants included. --html writes a page that steps through backpropagation in a browser "
+        "(with --epochs N, a training run on a slider). SVG, PNG, PDF, animations and the page need "
+        "Graphviz's dot (Debian/Ubuntu: apt-get install graphviz); --format dot does not.",
     )
     parser.add_argument(
         "--out",
