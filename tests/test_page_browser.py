@@ -72,7 +72,7 @@ def engine_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
 class Opened:
     """A page opened from file://, every other request refused and recorded, errors recorded."""
 
-    def __init__(self, browser: Any, path: Path) -> None:
+    def __init__(self, browser: Any, path: Path, ready: bool = True) -> None:
         self.url = path.as_uri()
         self.context = browser.new_context(viewport={"width": 1600, "height": 900}, offline=True)
         self.refused: list[str] = []
@@ -84,10 +84,11 @@ class Opened:
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
         self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         self.page.goto(self.url)
-        self.page.wait_for_selector("body[data-ready=true]")
+        if ready:
+            self.page.wait_for_selector("body[data-ready=true]")
 
     def _route(self, route: Any) -> None:
-        if route.request.url == self.url:
+        if route.request.url in (self.url, "about:srcdoc"):
             route.continue_()
         else:
             self.refused.append(route.request.url)
@@ -110,7 +111,7 @@ class Opened:
     def close(self) -> list[str]:
         """Closes; returns the problems seen: page errors and requests other than the page."""
         self.context.close()
-        others = [url for url in self.requests if url != self.url]
+        others = [url for url in self.requests if url not in (self.url, "about:srcdoc")]
         return (
             self.errors + [f"refused {url}" for url in self.refused] + [f"requested {url}" for url in others]
         )
@@ -268,4 +269,22 @@ def test_play_runs_to_the_end(browser: Any, engine_page: Path) -> None:
     opened.page.keyboard.press(" ")
     opened.page.locator("#status", has_text="backward 33/33").wait_for()
     assert opened.page.inner_text("#play").endswith("Play")
+    assert opened.close() == []
+
+
+def test_inline_in_a_notebook_the_iframe_runs_the_page(browser: Any, tmp_path: Path) -> None:
+    """What Jupyter shows for a returned page: IPython's HTML formatter calls `_repr_html_`."""
+    from IPython.core.formatters import format_display_data
+
+    from autograd.graph import to_html
+    from nn.teaching import teaching_network
+
+    shown, _ = format_display_data(to_html(teaching_network().loss))
+    notebook = tmp_path / "notebook.html"
+    notebook.write_text(f"<!DOCTYPE html><html><body>{shown['text/html']}</body></html>", encoding="utf-8")
+    opened = Opened(browser, notebook, ready=False)
+    inside = opened.page.frame_locator("iframe")
+    inside.locator("body[data-ready=true]").wait_for()
+    inside.locator("#step").click()
+    assert inside.locator("#step-title").inner_text().startswith("Forward step 1 of 23")
     assert opened.close() == []
