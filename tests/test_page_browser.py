@@ -279,7 +279,7 @@ def test_inline_in_a_notebook_the_iframe_runs_the_page(browser: Any, tmp_path: P
     from autograd.graph import to_html
     from nn.teaching import teaching_network
 
-    shown, _ = format_display_data(to_html(teaching_network().loss))
+    shown, _ = format_display_data(to_html(teaching_network().loss))  # type: ignore[no-untyped-call]
     notebook = tmp_path / "notebook.html"
     notebook.write_text(f"<!DOCTYPE html><html><body>{shown['text/html']}</body></html>", encoding="utf-8")
     opened = Opened(browser, notebook, ready=False)
