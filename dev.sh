@@ -85,14 +85,26 @@ run_notebook() {
     exec jupyter lab "${as_root[@]}" notebooks
 }
 
+install_chromium() {  # the browser tests' Chromium (Playwright drives it; nothing is downloaded)
+    [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && return 0
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        echo "dev.sh: installing Chromium (apt-get install chromium chromium-driver)" >&2
+        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; } >/dev/null 2>&1 || true
+    fi
+    [ -x /usr/bin/chromium ] ||
+        echo "dev.sh: Chromium is missing: install it with 'sudo apt-get install chromium chromium-driver' (Debian/Ubuntu); until then the browser tests (needs_browser) are skipped" >&2
+}
+
 install_python_packages
 install_graphviz
 install_libreoffice
+install_chromium
 export PATH="$PWD/$venv/bin:$PATH"
 
 case "${1:-}" in
 demo)
     chainrule sweep --csv demo-output/sweep.csv --plot demo-output/sweep.png
+    chainrule graph --html demo-output/network.html --epochs 45 --lr 0.5
     ;;
 test)
     ruff check .

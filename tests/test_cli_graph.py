@@ -90,3 +90,86 @@ def test_installed_console_script() -> None:
     failed = subprocess.run([chainrule, "graph", "--highlight", "nope"], capture_output=True, text=True)
     assert failed.returncode == 2
     assert failed.stderr.count("\n") == 1 and "Traceback" not in failed.stderr
+
+
+# ---- the classroom options (issue 22): several --highlight, --epoch/--lr, PDF, --html, frames ----
+
+needs_dot = pytest.mark.skipif(
+    shutil.which("dot") is None, reason="needs Graphviz's dot (apt-get install graphviz)"
+)
+
+
+def dot_source(capsysbinary: pytest.CaptureFixture[bytes], *argv: str) -> str:
+    assert main(["graph", "--format", "dot", *argv]) == 0
+    return capsysbinary.readouterr().out.decode()
+
+
+def test_several_highlights_state_each_chain_rule(capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+    both = dot_source(capsysbinary, "--highlight", "w5", "w1")
+    assert dot_source(capsysbinary, "--highlight", "w5,w1") == both
+    assert "∂E_total/∂w5 = " in both and "∂E_total/∂w1 = the sum over 2 paths" in both
+    only = dot_source(capsysbinary, "--highlight", "w1")
+    assert both.count('color="#d62728"') > only.count('color="#d62728"')
+
+
+def test_epoch_draws_the_network_after_k_updates(capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+    from chainrule import closed_form
+
+    source = dot_source(capsysbinary, "--epoch", "45", "--lr", "0.5")
+    expected = closed_form.train(0.5, epochs=45)[-1].values["E_total"]
+    assert f"<b>E_total</b></td><td>data {expected:.4g}</td>" in source
+    assert dot_source(capsysbinary, "--epoch", "0") == dot_source(capsysbinary)
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--epochs", "45"], "--epochs puts a training run on the page: give --html PATH"),
+        (["--lr", "0.5"], "--lr is the learning rate of --epoch K or --epochs N"),
+        (["--epoch", "-1"], "--epoch: must be >= 0, got '-1'"),
+        (["--epoch", "3", "--lr", "0"], "--lr: must be > 0, got '0'"),
+        (["--duration", "100"], "--duration is the time a frame of --animate PATH stays"),
+        (["--highlight", "w5", "w5"], "--highlight: w5 given twice"),
+        (["--group", "--highlight", "w5"], "--group draws one box per neuron"),
+        (["--html", "p.html", "--epochs", "4", "--epoch", "2"], "--epoch and --epochs: give one"),
+        (["--frames", "README.md"], "--frames: 'README.md' is a file, not a folder"),
+    ],
+)
+def test_bad_classroom_options(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(DOCS.parent)
+    assert main(["graph", "--format", "dot", *argv]) == 2
+    assert one_line_error(capsys, "graph").startswith(f"chainrule graph: error: {message}")
+
+
+@needs_dot
+def test_pdf_page_animation_and_frames(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from PIL import Image
+
+    pdf, page, gif, frames = (
+        tmp_path / "net.pdf",
+        tmp_path / "net.html",
+        tmp_path / "b.gif",
+        tmp_path / "frames",
+    )
+    argv = ["graph", "--out", str(pdf), "--html", str(page), "--animate", str(gif), "--duration", "250"]
+    assert main([*argv, "--frames", str(frames)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[:3] == [
+        f"wrote {pdf}",
+        f"wrote {gif} (33 frames, 250 ms each)",
+        f"wrote 33 frames to {frames}",
+    ]
+    assert re.fullmatch(rf"wrote {re.escape(str(page))} \([\d,]+ bytes\)", out[3])
+    assert pdf.read_bytes().startswith(b"%PDF-")
+    assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    with Image.open(gif) as animation:
+        assert animation.info["duration"] == 250
+    assert sorted(p.name for p in frames.iterdir()) == [f"step-{i:02d}.png" for i in range(1, 34)]
+
+
+def test_edge_labels_are_readable_at_the_default_size(capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+    source = dot_source(capsysbinary, "--edge-labels")
+    edge = re.search(r"edge \[(.*)\]", source)
+    assert edge is not None and "fontsize=11" in edge.group(1)  # as large as the boxes' text

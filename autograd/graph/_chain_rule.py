@@ -8,6 +8,7 @@ order), independently of `backward()`, and each path's product is stated between
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from autograd.engine import Value
@@ -98,3 +99,38 @@ def _factors(path: list[tuple[Value, float]], root_name: str, target_name: str) 
             factors.append(Factor(upper, lower, value))
             upper, value = lower, 1.0
     return tuple(factors)
+
+
+def chain_rule_lines(chain: ChainRule, fmt: Callable[[float], str], name: Callable[[str], str]) -> list[str]:
+    """The chain rule as lines of text: each path's product, symbols then numbers, then the
+    sum; `fmt` writes a number, `name` a node's name (e.g. escaped for a label)."""
+    head = f"∂{name(chain.root_name)}/∂{name(chain.target_name)}"
+    if chain.path_count == 1:
+        factors = chain.listed[0]
+        if len(factors) <= 1:  # the root itself, or one factor: nothing to multiply
+            return [f"{head} = {fmt(chain.total)}"]
+        return [f"{head} = {_symbols(factors, name)}", f"= {_numbers(factors, fmt)}", f"= {fmt(chain.total)}"]
+    lines = [f"{head} = the sum over {chain.path_count} paths of the chain-rule products:"]
+    for i, factors in enumerate(chain.listed):
+        lead = "   " if i == 0 else "+ "
+        numbers = f" = {_numbers(factors, fmt)}" if len(factors) > 1 else ""
+        lines.append(f"{lead}{_symbols(factors, name)}{numbers} = {fmt(_product(factors))}")
+    if chain.path_count > MAX_LISTED_PATHS:
+        lines.append(f"+ {chain.path_count - MAX_LISTED_PATHS} more paths")
+    lines.append(f"= {fmt(chain.total)}")
+    return lines
+
+
+def _symbols(factors: tuple[Factor, ...], name: Callable[[str], str]) -> str:
+    return " × ".join(f"∂{name(f.upper)}/∂{name(f.lower)}" for f in factors)
+
+
+def _numbers(factors: tuple[Factor, ...], fmt: Callable[[float], str]) -> str:
+    return " × ".join(fmt(f.value) for f in factors)
+
+
+def _product(factors: tuple[Factor, ...]) -> float:
+    product = 1.0
+    for factor in factors:
+        product *= factor.value
+    return product

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 PATH_COLOUR = "#d62728"  # the highlighted chain-rule path
 CURRENT_FILL = "#fff2a8"  # the node backward() is visiting in a frame
 HIDDEN_FILL = "#e6e6e6"  # a grad not known yet in a frame: text drawn in the fill colour
-EDGE_LABEL_COLOUR = "#555555"
+EDGE_LABEL_COLOUR = "#333333"  # dark enough to read on a projector
 MAX_TEXT = 100  # characters of a user's text (a label) shown; longer ones end in "…"
 MAX_LINE = 4_000  # characters of one line of a label (≤ 16,000 bytes): Graphviz refuses a text over 16,384
 
@@ -114,7 +114,7 @@ def new_digraph(rankdir: str, title: str = "") -> graphviz.Digraph:
         "computation_graph",
         graph_attr={"rankdir": rankdir, "nodesep": "0.25", "ranksep": "0.35"},
         node_attr={"fontname": "Helvetica", "fontsize": "11"},
-        edge_attr={"fontname": "Helvetica", "fontsize": "9", "arrowsize": "0.6"},
+        edge_attr={"fontname": "Helvetica", "fontsize": "11", "arrowsize": "0.6"},  # 11: read at 100 %
     )
     if title:
         graph.attr(label=title, labelloc="t", labeljust="l", fontname="Helvetica", fontsize="12")

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, BinaryIO
 from autograd.engine import Value, gradients, topological_order
 from autograd.graph import _labels
 from autograd.graph._options import DEFAULT_MAX_NODES, check_options, check_size
+from autograd.graph._steps import backward_steps, check_order
 from autograd.graph.render import build
 
 if TYPE_CHECKING:
@@ -32,21 +33,32 @@ def backward_frames(
     precision: int = 4,
     edge_labels: bool = False,
     max_nodes: int | None = DEFAULT_MAX_NODES,
+    order: str = "engine",
 ) -> Iterator[graphviz.Digraph]:
     """One `graphviz.Digraph` per node `backward()` visits, in its order; the visited node
-    is filled and its grad, now final, appears. Options as for `draw` (checked at once)."""
+    is filled and its grad, now final, appears. Options as for `draw` (checked at once);
+    `order="course"` visits the nodes in a course's walk-through order where the graph
+    allows (w5…w8 before w1…w4 on the course network; see `to_html`)."""
     check_options(root, rankdir, precision, max_nodes)
-    order = topological_order(root)
-    check_size(len(order), max_nodes)
-    return _frames(root, order, rankdir=rankdir, precision=precision, edge_labels=edge_labels)
+    check_order(order)
+    nodes = topological_order(root)
+    check_size(len(nodes), max_nodes)
+    return _frames(
+        root,
+        nodes,
+        backward_steps(nodes, order),
+        rankdir=rankdir,
+        precision=precision,
+        edge_labels=edge_labels,
+    )
 
 
 def _frames(
-    root: Value, order: list[Value], *, rankdir: str, precision: int, edge_labels: bool
+    root: Value, order: list[Value], steps: list[Value], *, rankdir: str, precision: int, edge_labels: bool
 ) -> Iterator[graphviz.Digraph]:
     grads = gradients(root)
     hidden = set(order)
-    for step, node in enumerate(reversed(order), start=1):
+    for step, node in enumerate(steps, start=1):
         hidden.discard(node)
         yield build(
             order,
@@ -72,6 +84,7 @@ def animate(
     precision: int = 4,
     edge_labels: bool = False,
     max_nodes: int | None = DEFAULT_MAX_NODES,
+    order: str = "engine",
 ) -> int:
     """Write `backward_frames(root, ...)` as an animation (Pillow) to `path`, a file name or
     a binary file object such as `io.BytesIO()`. `format` is "gif", "png" (an animated PNG)
@@ -89,7 +102,7 @@ def animate(
     from PIL import Image
 
     frames = backward_frames(
-        root, rankdir=rankdir, precision=precision, edge_labels=edge_labels, max_nodes=max_nodes
+        root, rankdir=rankdir, precision=precision, edge_labels=edge_labels, max_nodes=max_nodes, order=order
     )
     images = [Image.open(io.BytesIO(frame.pipe(format="png"))).convert("RGB") for frame in frames]
     width = max(image.width for image in images)

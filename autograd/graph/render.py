@@ -9,12 +9,12 @@ and renders with its own `.render()` / `.pipe()`, which say how to install Graph
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from autograd.engine import Value, topological_order
 from autograd.graph import _labels
-from autograd.graph._chain_rule import MAX_LISTED_PATHS, ChainRule, Factor, chain_rule
+from autograd.graph._chain_rule import ChainRule, chain_rule, chain_rule_lines
 from autograd.graph._groups import Grouping, check_grouping, draw_grouped
 from autograd.graph._options import DEFAULT_MAX_NODES, check_options, check_size
 
@@ -34,7 +34,7 @@ def draw(
     rankdir: str = "LR",
     precision: int = 4,
     edge_labels: bool = False,
-    highlight: Value | None = None,
+    highlight: Value | Sequence[Value] | None = None,
     group: Grouping | None = None,
     max_nodes: int | None = DEFAULT_MAX_NODES,
 ) -> graphviz.Digraph:
@@ -44,9 +44,9 @@ def draw(
     - `edge_labels`: label each edge child → op with the local derivative ∂out/∂child and,
       once `root.grad` is non-zero (after `root.backward()`), with the contribution
       ``local × out.grad`` it passes back: a node's grad is the sum over its outgoing edges.
-    - `highlight`: a node of the graph (usually a leaf such as a weight). Every path from
-      `root` to it is coloured, and the graph's title states the chain rule along them:
-      each path's product of derivatives between named nodes, and their sum.
+    - `highlight`: a node of the graph (usually a leaf such as a weight), or several. Every
+      path from `root` to it is coloured, and the graph's title states the chain rule along
+      them: each path's product of derivatives between named nodes, and their sum.
     - `group`: the model that built the graph (an `nn.Module`, or any object with a
       `graph_groups(order)` method): each call of one of its neurons, i.e. its products,
       weighted sum and activation with its weights and bias, is drawn as one box. Nodes the
@@ -63,13 +63,7 @@ def draw(
             raise ValueError("draw: edge_labels and highlight cannot be combined with group")
         return draw_grouped(order, grouping, rankdir=rankdir, precision=precision, max_nodes=max_nodes)
     check_size(len(order), max_nodes)
-    chain = None
-    if highlight is not None:
-        if not isinstance(highlight, Value):
-            raise TypeError(f"highlight must be a Value of the graph, got {type(highlight).__name__}")
-        if highlight not in set(order):
-            raise ValueError(f"highlight {highlight!r} is not a node of the graph of {root!r}")
-        chain = chain_rule(root, highlight, order)
+    chains = tuple(chain_rule(root, target, order) for target in _targets(highlight, root, order))
     return build(
         order,
         grads={node: node.grad for node in order},
@@ -77,7 +71,7 @@ def draw(
         rankdir=rankdir,
         precision=precision,
         edge_labels=edge_labels,
-        chain=chain,
+        chains=chains,
     )
 
 
@@ -91,7 +85,7 @@ def build(
     edge_labels: bool,
     hidden: Collection[Value] = (),
     current: Value | None = None,
-    chain: ChainRule | None = None,
+    chains: Sequence[ChainRule] = (),
     title: str = "",
 ) -> graphviz.Digraph:
     """The Digraph of `order` (a topological order) showing `grads`.
@@ -100,10 +94,12 @@ def build(
     contributions are shown when `passed_back`, each together with its child's grad (the
     grad is their sum), so blank on the edges out of a hidden node.
     """
-    if chain is not None:
-        title = _chain_title(chain, precision)
+    if chains:
+        title = _chain_title(chains, precision)
     graph = _labels.new_digraph(rankdir, title)
-    on_path = chain.on_path if chain is not None else frozenset()
+    on_path = frozenset().union(*(chain.on_path for chain in chains))
+    # an op's edges are on a path when the op's result is on it and is not that path's target
+    through = frozenset().union(*(chain.on_path - {chain.target} for chain in chains))
     ids = {node: f"n{i}" for i, node in enumerate(order)}  # by position: deterministic, unlike id()
 
     def fmt(x: float) -> str:
@@ -125,11 +121,13 @@ def build(
         if not node.children:
             continue
         op_id = ids[node] + "op"
-        node_on_path = node in on_path and (chain is None or node is not chain.target)
+        node_on_path = node in through
         graph.node(op_id, _labels.op_label(node.op, node.operands, precision), **_op_shape(node))
         graph.edge(op_id, ids[node], **_path_style(node_on_path))
         for child, local in zip(node.children, node.local_grads, strict=True):
-            attrs = _path_style(node_on_path and child in on_path)
+            attrs = _path_style(
+                node_on_path and any(node in c.on_path and child in c.on_path for c in chains)
+            )
             if edge_labels:
                 attrs["label"] = _edge_label(
                     node, child, local, grads[node], passed_back, child in hidden, fmt
@@ -172,41 +170,25 @@ def _edge_label(
     return "<" + "<br/>".join(map(_labels.clip, lines)) + ">"
 
 
-def _chain_title(chain: ChainRule, precision: int) -> str:
-    """The graph's title: the chain rule to the highlighted node, path by path, then the sum."""
+def _targets(highlight: Value | Sequence[Value] | None, root: Value, order: list[Value]) -> list[Value]:
+    """The highlighted nodes, checked: each a Value of the graph, none twice."""
+    if highlight is None:
+        return []
+    targets = [highlight] if isinstance(highlight, Value) else list(highlight)
+    nodes = set(order)
+    for target in targets:
+        if not isinstance(target, Value):
+            raise TypeError(f"highlight must be a Value of the graph, got {type(target).__name__}")
+        if target not in nodes:
+            raise ValueError(f"highlight {target!r} is not a node of the graph of {root!r}")
+    if len(set(targets)) != len(targets):
+        raise ValueError(f"highlight names a node twice: {targets!r}")
+    return targets
 
-    def fmt(x: float) -> str:
-        return _labels.number(x, precision)
 
-    head = f"∂{_labels.text(chain.root_name)}/∂{_labels.text(chain.target_name)}"
-    if chain.path_count == 1:
-        factors = chain.listed[0]
-        if len(factors) <= 1:  # the root itself, or one factor: nothing to multiply
-            return _labels.lines_label([f"{head} = {fmt(chain.total)}"])
-        lines = [f"{head} = {_symbols(factors)}", f"= {_numbers(factors, fmt)}", f"= {fmt(chain.total)}"]
-        return _labels.lines_label(lines)
-    lines = [f"{head} = the sum over {chain.path_count} paths of the chain-rule products:"]
-    for i, factors in enumerate(chain.listed):
-        product = _product(factors)
-        lead = "   " if i == 0 else "+ "
-        numbers = f" = {_numbers(factors, fmt)}" if len(factors) > 1 else ""
-        lines.append(f"{lead}{_symbols(factors)}{numbers} = {fmt(product)}")
-    if chain.path_count > MAX_LISTED_PATHS:
-        lines.append(f"+ {chain.path_count - MAX_LISTED_PATHS} more paths")
-    lines.append(f"= {fmt(chain.total)}")
+def _chain_title(chains: Sequence[ChainRule], precision: int) -> str:
+    """The graph's title: the chain rule to each highlighted node, path by path, then the sum."""
+    lines = []
+    for chain in chains:
+        lines += chain_rule_lines(chain, lambda x: _labels.number(x, precision), _labels.text)
     return _labels.lines_label(lines)
-
-
-def _symbols(factors: tuple[Factor, ...]) -> str:
-    return " × ".join(f"∂{_labels.text(f.upper)}/∂{_labels.text(f.lower)}" for f in factors)
-
-
-def _numbers(factors: tuple[Factor, ...], fmt: _Formatter) -> str:
-    return " × ".join(fmt(f.value) for f in factors)
-
-
-def _product(factors: tuple[Factor, ...]) -> float:
-    product = 1.0
-    for factor in factors:
-        product *= factor.value
-    return product
