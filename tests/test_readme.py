@@ -100,11 +100,8 @@ def test_an_opted_out_block_is_not_run() -> None:
 
 
 # Pictures that other branches add (remove a name once its branch is merged and the file exists).
-FROM_OTHER_BRANCHES = {"docs/images/backward-page.png"}
-
-
 def test_the_readme_links_only_to_files_that_exist() -> None:
     targets = re.findall(r"\]\((?!https?://|#)([^)\s]+)\)", (ROOT / "README.md").read_text(encoding="utf-8"))
     assert len(targets) >= 20
-    missing = [t for t in targets if not (ROOT / t.split("#")[0]).exists() and t not in FROM_OTHER_BRANCHES]
+    missing = [t for t in targets if not (ROOT / t.split("#")[0]).exists()]
     assert not missing
