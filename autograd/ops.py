@@ -25,6 +25,7 @@ walk this table: an op with no kernel, no strategy or no formula fails them.
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -199,7 +200,10 @@ def _formula(x: object) -> Formula:
         return x
     if isinstance(x, bool) or not isinstance(x, int | float):
         raise TypeError(f"a spreadsheet formula takes formulas and numbers, got {type(x).__name__}: {x!r}")
-    return Formula(repr(float(x)).upper().replace("INF", "1E+309"))
+    x = float(x)
+    if 0.0 < abs(x) < sys.float_info.min:  # LibreOffice reads no subnormal literal (#VALUE!):
+        return Formula(f"({_formula(x * 2.0**60)})*({_formula(2.0**-60)})")  # a power of 2 scales exactly
+    return Formula(repr(x).upper().replace("INF", "1E+309"))
 
 
 def _call(name: str) -> Callable[..., Formula]:

@@ -82,6 +82,9 @@ def test_spreadsheet_formulas_parenthesise_every_operand() -> None:
     assert OPS["neg"].excel(["A1"], "B1") == ("-(A1)", ("-1.0",))
     assert OPS["relu"].excel(["A1"], "B1") == ("IF((A1)>(0.0),A1,0.0)", ("IF((A1)>(0.0),1.0,0.0)",))
     assert str(1e-5 * Formula("A1")) == "(1E-05)*(A1)"
+    # a subnormal literal is #VALUE! in LibreOffice: written as a normal number times 2⁻⁶⁰
+    assert str(Formula("A1") * 1e-310) == "(A1)*((1.1529215046068435E-292)*(8.673617379884035E-19))"
+    assert 1.1529215046068435e-292 * 8.673617379884035e-19 == 1e-310
     with pytest.raises(TypeError, match="formulas and numbers"):
         Formula("A1") + "B1"
 
