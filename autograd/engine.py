@@ -17,6 +17,12 @@ GC to track and walk, and slots made a training step 1.5× faster with the GC on
 so the graph keeps every operand at no cost in memory. The `operands`, `children` and
 `local_grads` properties give them as tuples, in operand order.
 
+Each op's math (its result, local derivatives and domain) is written once, in its row of
+`autograd.ops.OPS`; the methods below apply it (`_unary`). Only the arithmetic dunders spell
+their few lines out, for speed, and a test holds them to the table bit for bit.
+`backward(create_graph=True)` builds the gradients from the same rows as Values
+(`autograd.second_order`).
+
 Two more things a node records: the data version at which it was made (`set_data`, as an
 optimizer step, advances the version, so backward can refuse an operand newer than its
 result: a stale graph), and nothing at all under `no_grad`, whose mode is per thread.
