@@ -124,7 +124,7 @@ class Guard:
     `check()` raises StaleTapeError when any of them changed.
     """
 
-    def __init__(self, fn: Callable[..., Any]) -> None:
+    def __init__(self, fn: Callable[..., Any], params: Sequence[Value] = ()) -> None:
         self._refs = _references(fn)
         self._snapshots = [_snapshot(get()) for _, get in self._refs]
 

@@ -37,7 +37,8 @@ def fuse(program: Program, steps: list[Step]) -> tuple[list[Step], dict[int, Den
     for step in steps:
         for a in step.args:
             users[a] += 1
-    users[program.root] += 1
+    for slot in program.outputs:
+        users[slot] += 1
     by_slot = {step.out: step for step in steps}
 
     def product(a: int) -> tuple[int, int] | None:

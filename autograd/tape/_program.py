@@ -1,8 +1,9 @@
 """The flat tape: one example's graph as op codes over numbered slots.
 
 Slots are laid out as [parameters | float inputs | constants | op results], each op after its
-operands and the root last. An op reads its operands' slots; a selection's operands are its
-candidates, and its `index` says which integer input picks one per example.
+operands and the root last (a function returning several Values has `outputs`, in order).
+An op reads its operands' slots; a selection's operands are its candidates, and its `index`
+says which integer input picks one per example.
 """
 
 from __future__ import annotations
@@ -58,6 +59,14 @@ class Program:
     constants: tuple[float, ...]
     ops: tuple[Op, ...]
     functions: tuple[ScalarFunction, ...]
+    # the slots of the traced function's results: one (the root, the last slot) when it
+    # returned a Value, `n_outputs` of them when it returned a list or tuple of Values
+    outputs: tuple[int, ...] = ()
+    returns_list: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.outputs:
+            object.__setattr__(self, "outputs", (self.n_slots - 1,))
 
     def __repr__(self) -> str:
         return (
@@ -83,6 +92,7 @@ class Program:
 
     @property
     def root(self) -> int:
+        """The slot of the scalar result (the last): the loss whose mean and gradient a tape gives."""
         return self.n_slots - 1
 
     def is_constant(self, slot: int) -> bool:
@@ -104,6 +114,8 @@ class Program:
             tuple(c.hex() for c in self.constants),
             self.ops,
             tuple(fn.op for fn in self.functions),
+            self.outputs,
+            self.returns_list,
         )
 
 
@@ -130,7 +142,8 @@ def steps(program: Program) -> list[Step]:
     for op in program.ops:
         for a in op.args:
             users[a] += 1
-    users[program.root] += 1
+    for slot in program.outputs:  # a result is used by the caller: never merged away
+        users[slot] += 1
     first_op = program.first_op
     merged: dict[int, Step] = {}  # slot -> its step
     for k, op in enumerate(program.ops):

@@ -1,8 +1,10 @@
 """Tracing: run the user's function once on placeholder inputs, watching what it does, and
 flatten the graph it returns into a `Program`.
 
-While a trace runs (and only then) a few attributes of the engine are swapped for watchful
-versions, so the dynamic engine pays nothing for tracing when it is not tracing:
+While any trace runs (and only then) a few attributes of the engine are swapped for watchful
+versions, so the dynamic engine pays nothing for tracing when it is not tracing. They watch
+only the threads that are tracing (each with its own `Tracer`): every other thread gets the
+engine's own behaviour, and several threads may trace at once.
 
 - `Value.data` becomes a property that refuses reads, by code outside the engine, of a Value
   computed from the inputs: a Python branch or number made from it would be baked into the
@@ -11,15 +13,20 @@ versions, so the dynamic engine pays nothing for tracing when it is not tracing:
 - `Value.__init__` and the engine's `_node` record which Values the function created: a leaf it
   created is a constant, a leaf it did not is a parameter.
 - `Value.detach` records a stop-gradient step instead of baking the number in.
+- `Value.__bool__` refuses `bool()` of a traced Value (an `if` on it would bake a branch in).
 - `engine._tracer` is set, so `select` and `scalar_op` report what a node alone cannot.
+
+Grad mode is on for the traced function even inside the caller's `no_grad`.
 """
 
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from threading import get_ident
 from typing import Any
 
 from autograd import engine
@@ -100,7 +107,7 @@ class Tracer:
 
     def _select_scalar(self, values: Sequence[Any], index: IndexInput) -> Value:
         candidates = tuple(v if isinstance(v, Value) else float(v) for v in values)
-        chosen = candidates[index._value]
+        chosen = candidates[engine.check_selection(candidates, index._value)]  # no -1, as select
         out = Value(chosen.data if isinstance(chosen, Value) else chosen)
         self.created_leaves.pop(id(out), None)  # a node of the tape, not a constant
         self.created_nodes[id(out)] = out
@@ -133,13 +140,20 @@ class Tracer:
         if key not in self.created_leaves:  # an older Value: an error if it is a parameter
             self.old_reads.setdefault(key, (value, _where(caller)))
 
+    def truth(self, value: Value) -> None:
+        """Called for `bool(value)`: an `if` on a traced Value would bake one branch in."""
+        if id(value) in self.created_nodes or id(value) in self.inputs:
+            raise TraceError(
+                f"the traced function asks whether {_describe(value)} is true (an if, and, or, "
+                "not on it): the branch would be baked into the tape for every example. Compute "
+                "with Value ops instead (relu, maximum, abs, select)"
+            )
+
 
 def _untraced_select(values: Sequence[Any], index: Any) -> Any:
-    tracer, engine._tracer = engine._tracer, None
-    try:
-        return engine.select(values, index)
-    finally:
-        engine._tracer = tracer
+    """`engine.select` as it runs when nothing traces (its branch past the `_tracer` hook)."""
+    check = engine.check_selection if isinstance(index, int) else engine._check_index
+    return engine._selected(values[check(values, index)])
 
 
 def _check_table(values: Sequence[Any]) -> None:
@@ -168,59 +182,145 @@ def _where(frame: Any) -> str:
     return f"{frame.f_code.co_filename}:{frame.f_lineno}" if frame is not None else "?"
 
 
+# ---- the watchful attributes, per thread ----
+
+_active: dict[int, Tracer] = {}  # thread id -> the tracer of the trace running in that thread
+_lock = threading.Lock()  # guards _active and the swap of the attributes
+_restore: list[Callable[[], None]] = []  # undoes the swap once the last trace ends
+
+
+class _Dispatch:
+    """`engine._tracer` while any thread traces: each hook goes to the calling thread's tracer,
+    and a thread that is not tracing gets the engine's own behaviour."""
+
+    def __repr__(self) -> str:
+        return f"_Dispatch({len(_active)} tracing thread(s))"
+
+    def select(self, values: Sequence[Any], index: Any) -> Any:
+        tracer = _active.get(get_ident())
+        return _untraced_select(values, index) if tracer is None else tracer.select(values, index)
+
+    def scalar_op(self, node: Value, *args: Any) -> None:
+        tracer = _active.get(get_ident())
+        if tracer is not None:
+            tracer.scalar_op(node, *args)
+
+
 @contextmanager
 def tracing(tracer: Tracer) -> Iterator[None]:
-    """Swap in the watchful attributes (see the module docstring) and restore them on exit."""
-    if engine._tracer is not None:
-        raise TraceError("trace: a traced function may not call autograd.trace itself")
+    """Run the body as a trace into `tracer`: in this thread only, Value's attributes watch
+    (see the module docstring), and grad mode is on whatever the caller's `no_grad` says (as
+    torch.func's transforms do); other threads, tracing or not, are unaffected."""
+    me = get_ident()
+    with _lock:
+        if me in _active:
+            raise TraceError("trace: a traced function may not call autograd.trace itself")
+        if not _active:
+            _install()
+        _active[me] = tracer
+    try:
+        with _grad_enabled():
+            yield
+    finally:
+        with _lock:
+            del _active[me]
+            if not _active:
+                while _restore:
+                    _restore.pop()()
+
+
+@contextmanager
+def _grad_enabled() -> Iterator[None]:
+    """Grad mode on in this thread for the block: `no_grad`'s protocol run backwards (the mode
+    first, then the count of threads without grad, so `_node` never sees the count alone)."""
+    mode = engine._mode
+    if mode.enabled:
+        yield
+        return
+    mode.enabled = True
+    with engine._global_lock:
+        engine._threads_without_grad -= 1
+    try:
+        yield
+    finally:
+        with engine._global_lock:
+            engine._threads_without_grad += 1
+        mode.enabled = False
+
+
+def _install() -> None:
+    """Swap in the watchful attributes; each acts only in a thread found in `_active`."""
     slot = Value.__dict__["data"]
     original_init, original_node, original_detach = Value.__init__, engine._node, Value.detach
+    original_bool = Value.__dict__.get("__bool__")
     get, put = slot.__get__, slot.__set__
     getframe = sys._getframe
+    tracer_of = _active.get
 
     def data_get(self: Value) -> float:
-        caller = getframe(1)
-        if caller.f_globals.get("__name__") not in _TRUSTED_MODULES:
-            tracer.read(self, caller)
+        tracer = tracer_of(get_ident())
+        if tracer is not None:
+            caller = getframe(1)
+            if caller.f_globals.get("__name__") not in _TRUSTED_MODULES:
+                tracer.read(self, caller)
         value: float = get(self, Value)
         return value
 
     def data_set(self: Value, value: float) -> None:
-        if id(self) in tracer.created_nodes or id(self) in tracer.inputs:
+        tracer = tracer_of(get_ident())
+        if tracer is not None and (id(self) in tracer.created_nodes or id(self) in tracer.inputs):
             raise TraceError(f"the traced function sets .data of {_describe(self)}")
         put(self, value)
 
     def init(self: Value, *args: Any, **kwargs: Any) -> None:
         original_init(self, *args, **kwargs)
-        tracer.created_leaves[id(self)] = self
+        tracer = tracer_of(get_ident())
+        if tracer is not None:
+            tracer.created_leaves[id(self)] = self
 
     def node(*args: Any) -> Value:
         out = original_node(*args)
-        tracer.created_nodes[id(out)] = out
-        if not engine.is_grad_enabled():
-            tracer.no_grad_nodes.add(id(out))
+        tracer = tracer_of(get_ident())
+        if tracer is not None:
+            tracer.created_nodes[id(out)] = out
+            if not engine.is_grad_enabled():
+                tracer.no_grad_nodes.add(id(out))
         return out
 
     def detach(self: Value) -> Value:
+        tracer = tracer_of(get_ident())
+        if tracer is None:
+            return original_detach(self)
         out = Value(get(self, Value), self.label)
         tracer.created_leaves.pop(id(out), None)
         tracer.created_nodes[id(out)] = out
         tracer.detached[id(out)] = self
         return out
 
-    Value.data = property(data_get, data_set)  # type: ignore[assignment,misc]
-    Value.__init__ = init  # type: ignore[method-assign]
-    Value.detach = detach  # type: ignore[method-assign]
-    engine._node = node  # type: ignore[assignment]
-    engine._tracer = tracer
-    try:
-        yield
-    finally:
+    def truth(self: Value) -> bool:
+        tracer = tracer_of(get_ident())
+        if tracer is not None:
+            tracer.truth(self)
+        return True if original_bool is None else bool(original_bool(self))
+
+    def restore() -> None:
         engine._tracer = None
         engine._node = original_node
         Value.detach = original_detach  # type: ignore[method-assign]
         Value.__init__ = original_init  # type: ignore[method-assign]
         Value.data = slot  # type: ignore[misc]
+        if original_bool is None:
+            del Value.__bool__  # type: ignore[attr-defined]
+        else:
+            Value.__bool__ = original_bool  # type: ignore[attr-defined]
+
+    Value.data = property(data_get, data_set)  # type: ignore[assignment,misc]
+    Value.__init__ = init  # type: ignore[method-assign]
+    Value.detach = detach  # type: ignore[method-assign]
+    Value.__bool__ = truth  # type: ignore[attr-defined]
+    engine._node = node  # type: ignore[assignment]
+    engine._tracer = _Dispatch()
+    _restore.append(restore)
 
 
 def placeholders(example: Example, tracer: Tracer) -> tuple[list[Any], tuple[Input, ...]]:
@@ -280,11 +380,16 @@ def _finite(x: Any, position: int) -> float:
 
 
 def flatten(
-    root: Value, tracer: Tracer, inputs: tuple[Input, ...], declared: Sequence[Value] | None = None
+    result: Value | Sequence[Value],
+    tracer: Tracer,
+    inputs: tuple[Input, ...],
+    declared: Sequence[Value] | None = None,
 ) -> Program:
-    """The graph of `root` as a Program: slots [parameters | float inputs | constants | ops].
-    The parameters are `declared` in its order, or else in the order they are met."""
-    order = _post_order(root, tracer)
+    """The graph of `result` (a Value, or a list of them) as a Program: slots [parameters |
+    float inputs | constants | ops]. The parameters are `declared` in its order, or else in
+    the order they are met."""
+    roots = [result] if isinstance(result, Value) else list(result)
+    order = _post_order(roots, tracer)
     params: list[Value] = list(declared or ())
     param_slot = {id(p): i for i, p in enumerate(params)}
     constants: dict[str, float] = {}  # by float.hex(), so 0.0 and -0.0 stay apart
@@ -323,8 +428,16 @@ def flatten(
         code, index, function = _opcode(v, tracer, functions)
         ref[key] = ("o", len(raw_ops))
         raw_ops.append((code, operands, index, function))
-    if ref[id(root)][0] != "o":  # the root is a leaf: an identity op gives it a slot of its own
-        raw_ops.append(("id", (root,), -1, -1))  # (the root slot is always the last)
+    results: list[int] = []  # each result's op
+    leaf_results: dict[int, int] = {}
+    for root in roots:
+        if ref[id(root)][0] == "o":
+            results.append(ref[id(root)][1])
+            continue
+        if id(root) not in leaf_results:  # a leaf: an identity op gives it a slot of its own
+            leaf_results[id(root)] = len(raw_ops)  # (a single root's slot is then the last)
+            raw_ops.append(("id", (root,), -1, -1))
+        results.append(leaf_results[id(root)])
 
     n_float = sum(spec.length or 1 for spec in inputs if spec.kind == "float")
     constant_slot = {k: len(params) + n_float + i for i, k in enumerate(constants)}
@@ -339,13 +452,24 @@ def flatten(
         return int(i) + {"p": 0, "x": len(params), "o": first_op}[kind]
 
     ops = tuple(Op(code, tuple(map(slot, operands)), index, fn) for code, operands, index, fn in raw_ops)
-    return Program(tuple(params), inputs, n_float, tuple(constants.values()), ops, tuple(functions))
+    outputs = tuple(first_op + k for k in results)
+    constant_values = tuple(constants.values())
+    listed = not isinstance(result, Value)
+    return Program(tuple(params), inputs, n_float, constant_values, ops, tuple(functions), outputs, listed)
 
 
-def _post_order(root: Value, tracer: Tracer) -> list[Value]:
+def _post_order(roots: Sequence[Value], tracer: Tracer) -> list[Value]:
     """Every Value of the graph once, each after its operands (iterative, like the engine's)."""
     order: list[Value] = []
-    visited = {id(root)}
+    visited: set[int] = set()
+    for root in roots:
+        if id(root) not in visited:
+            visited.add(id(root))
+            _visit(root, tracer, visited, order)
+    return order
+
+
+def _visit(root: Value, tracer: Tracer, visited: set[int], order: list[Value]) -> None:
     stack: list[tuple[Value, Iterator[Value]]] = [(root, _value_operands(root, tracer))]
     while stack:
         node, pending = stack[-1]
@@ -357,7 +481,6 @@ def _post_order(root: Value, tracer: Tracer) -> list[Value]:
         else:
             order.append(node)
             stack.pop()
-    return order
 
 
 def _value_operands(v: Value, tracer: Tracer) -> Iterator[Value]:
