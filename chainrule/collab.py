@@ -23,9 +23,9 @@ import numpy as np
 from autograd import Value, trace
 from autograd.errors import NonFiniteError
 from autograd.validation import check_choice, check_int
+from nn import BatchOutputs
 from nn.collab import EmbeddingDotBias
 from nn.data import Ratings, read_crosstab, split_ratings
-from nn.embedding import Embedding
 from nn.init import Initializer, Normal, Uniform
 from nn.losses import mse_loss
 from nn.optim import SGD, Adam, AdamW, Optimizer
@@ -95,32 +95,28 @@ def solver_model(sheet: str = "dotprod") -> EmbeddingDotBias:
 
 
 def rmse(model: EmbeddingDotBias, ratings: Ratings) -> float:
-    """Root mean squared error of the model's predictions over `ratings` (numpy over the
-    weights' `.data`, no graph); nan when there are no ratings, inf when a diverging fit's
-    errors square beyond a float (numpy would warn on stderr; the next step's error says more)."""
+    """Root mean squared error of the model's predictions over `ratings` (its graph traced
+    once and replayed over all of them); nan when there are no ratings, inf when a diverging
+    fit's errors square beyond a float or a prediction itself is not finite (the engine's
+    error; numpy would warn on stderr; the next step's error says more)."""
     if not len(ratings):
         return math.nan
-    errors = predictions(model, ratings.users, ratings.items) - np.array(ratings.ratings)
+    try:
+        predicted = predictions(model, ratings.users, ratings.items)
+    except NonFiniteError:
+        return math.inf
+    errors = predicted - np.array(ratings.ratings)
     with np.errstate(over="ignore"):
         return math.sqrt(float(np.mean(errors * errors)))
 
 
 def predictions(model: EmbeddingDotBias, users: Sequence[int], items: Sequence[int]) -> np.ndarray:
-    """The model's predicted ratings for (users[k], items[k]) pairs, as `model.predict` gives
-    them one by one (to rounding), all at once with numpy."""
+    """The model's predicted ratings for (users[k], items[k]) pairs, as `model` computes them
+    (to rounding), all at once: its graph traced once and replayed over the pairs."""
     user_rows, item_rows = np.asarray(users, dtype=np.intp), np.asarray(items, dtype=np.intp)
-    u = _table(model.user_factors)[user_rows]
-    x = np.einsum("ij,ij->i", u, _table(model.item_factors)[item_rows])
-    if model.user_bias is not None and model.item_bias is not None:
-        x = x + _table(model.user_bias)[user_rows, 0] + _table(model.item_bias)[item_rows, 0]
-    if model.y_range is not None:
-        lo, hi = model.y_range
-        x = lo + (hi - lo) / (1.0 + np.exp(-np.clip(x, -700.0, 700.0)))
-    return np.asarray(x, dtype=np.float64)
-
-
-def _table(embedding: Embedding) -> np.ndarray:
-    return np.array([[w.data for w in row] for row in embedding.weight])
+    if not len(user_rows):
+        return np.zeros(0)
+    return BatchOutputs(model)(user_rows, item_rows)
 
 
 _SHEETS_RAND = Uniform(0.0, 1.0)

@@ -30,8 +30,9 @@ from numpy.typing import NDArray
 
 from autograd import Value, enable_grad, no_grad
 from autograd.validation import check_choice, check_flag, check_int
+from nn._outputs import BatchOutputs
 from nn.data import Dataset, as_generator, minibatches
-from nn.module import MLP, Module
+from nn.module import Module
 
 __all__ = ["ENGINES", "Epoch", "History", "Model", "evaluate", "fit", "gc_paused", "predict"]
 
@@ -173,14 +174,9 @@ def evaluate(model: Model, data: Dataset, *, loss: Loss, engine: str = "tape") -
 
 
 def predict(model: Model, images: NDArray[np.float64]) -> NDArray[np.float64]:
-    """The model's outputs (one row per image: class scores) for each row of `images`.
-
-    An `MLP` is run as numpy matrix products of its weights (the same numbers as the engine
-    to rounding: for looking at, not for training); any other module on the dynamic engine."""
-    if isinstance(model, MLP):
-        return _mlp_outputs(model, images)
-    with no_grad():
-        return np.array([[o.data for o in model(x.tolist())] for x in images], dtype=np.float64)
+    """The model's outputs (one row per image: class scores) for each row of `images`: the
+    model's graph traced once and replayed over all of them (`autograd.Tape.outputs`)."""
+    return BatchOutputs(model)(images)
 
 
 class _Dynamic:
@@ -210,12 +206,13 @@ class _Dynamic:
 
 class _Tape:
     """The per-example loss traced once on the first training example, replayed over batches;
-    the accuracy from `predict`."""
+    the accuracy from the scores, traced likewise."""
 
     def __init__(self, model: Model, loss: Loss, example: Dataset) -> None:
         from autograd import trace
 
         self.model = model
+        self.outputs = BatchOutputs(model)  # the scores, traced at the first evaluation
         with enable_grad():  # traced in grad mode, as the dynamic engine computes its gradients
             self.tape = trace(
                 lambda x, y: loss(model(x), y), example.images[0].tolist(), int(example.labels[0])
@@ -225,7 +222,7 @@ class _Tape:
         return self.tape.backward(images, labels)
 
     def evaluate(self, data: Dataset) -> tuple[float, float]:
-        scores = predict(self.model, data.images)
+        scores = self.outputs(data.images)
         return self.tape(data.images, data.labels), float(np.mean(scores.argmax(axis=1) == data.labels))
 
 
@@ -237,23 +234,6 @@ def _runner(model: Model, loss: Loss, engine: str, example: Dataset) -> _Dynamic
     if not len(example):
         raise ValueError(f"no images to train on: {example!r}")
     return _Tape(model, loss, example) if engine == "tape" else _Dynamic(model, loss)
-
-
-_NUMPY_ACTIVATIONS: dict[str, Callable[[NDArray[np.float64]], NDArray[np.float64]]] = {
-    "linear": lambda z: z,
-    "relu": lambda z: np.maximum(z, 0.0),
-    "tanh": np.tanh,
-    "sigmoid": lambda z: 0.5 * (1.0 + np.tanh(0.5 * z)),
-}
-
-
-def _mlp_outputs(model: MLP, images: NDArray[np.float64]) -> NDArray[np.float64]:
-    x = np.asarray(images, dtype=np.float64)
-    for layer in model.layers:
-        weights = np.array([[w.data for w in n.w] for n in layer.neurons])
-        biases = np.array([n.b.data if n.b is not None else 0.0 for n in layer.neurons])
-        x = _NUMPY_ACTIVATIONS[layer.neurons[0].activation](x @ weights.T + biases)
-    return x
 
 
 def _learning_rate(optimizer: _Optimizer) -> float:
