@@ -3,6 +3,8 @@ whole batch, against the dynamic engine's model(x) example by example."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 
@@ -15,7 +17,7 @@ from nn.train import predict
 def test_a_function_returning_values_gives_one_row_per_example():
     w, b = Value(0.5), Value(-1.0)
 
-    def scores(x, k):
+    def scores(x: Any, k: Any) -> list[Value]:
         return [w * x[0] + b, (w * x[1]).tanh(), select([w, b, 2.0], k), b]  # a parameter itself too
 
     tape = trace(scores, [1.0, 2.0], 0)
@@ -59,8 +61,8 @@ def test_collab_predictions_are_what_the_model_computes():
         row[0].data = -400.0  # dot products far out on the sigmoid's flat part (no clip to ±700)
     for row in model.item_factors.weight:
         row[0].data = 2.0
-    users, items = np.array([0, 1, 4, 2]), np.array([3, 0, 1, 1])
-    want = [model(int(u), int(i)).data for u, i in zip(users, items)]
+    users, items = [0, 1, 4, 2], [3, 0, 1, 1]
+    want = np.array([model(u, i).data for u, i in zip(users, items)])
     np.testing.assert_allclose(predictions(model, users, items), want, rtol=1e-15)
     assert len(predictions(model, [], [])) == 0
 
