@@ -1,18 +1,16 @@
-"""The tape's safety checks: the engine's errors with the example's number, the comparison of
-two traces, and the guard that finds a stale tape.
+"""The tape's safety checks: the engine's errors with the example's number and the comparison
+of two traces (the guard that finds a stale tape is `_guard`).
 """
 
 from __future__ import annotations
 
-import inspect
-import types
 from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any
 
 from autograd import engine
 from autograd.engine import Value
-from autograd.errors import NonFiniteError, StaleTapeError, TraceError
+from autograd.errors import NonFiniteError, TraceError
 from autograd.ops import OPS
 from autograd.tape._program import Program
 from autograd.validation import is_number
@@ -110,102 +108,3 @@ def nearby(example: tuple[Any, ...], sign: float) -> tuple[Any, ...]:
         return [move(item) for item in x]
 
     return tuple(move(x) for x in example)
-
-
-# ---- the guard of a stale tape ----
-
-
-class Guard:
-    """What a tape assumed about the world outside its inputs and parameters' numbers: the
-    objects the traced function refers to (its closure, its `self`, the globals it names, its
-    defaults), each by identity, the numbers among them by value, and the parameters of any
-    object with a `parameters()` method (a model) by identity and count.
-
-    `check()` raises StaleTapeError when any of them changed.
-    """
-
-    def __init__(self, fn: Callable[..., Any], params: Sequence[Value] = ()) -> None:
-        self._refs = _references(fn)
-        self._snapshots = [_snapshot(get()) for _, get in self._refs]
-
-    def __repr__(self) -> str:
-        return f"Guard({', '.join(name for name, _ in self._refs)})"
-
-    def check(self) -> None:
-        for (name, get), before in zip(self._refs, self._snapshots):
-            now = _snapshot(get())
-            if not _same(now, before):
-                raise StaleTapeError(
-                    f"the tape is stale: {name} changed since it was traced ({_change(before, now)}); "
-                    "call autograd.trace again"
-                )
-
-
-def _references(fn: Callable[..., Any]) -> list[tuple[str, Callable[[], Any]]]:
-    refs: list[tuple[str, Callable[[], Any]]] = []
-    target: Any = fn
-    if inspect.ismethod(fn):
-        owner = fn.__self__
-        refs.append(("the method's object", lambda: owner))
-        target = fn.__func__
-    elif not inspect.isfunction(fn):  # a callable object (an nn module): it is the model
-        refs.append((f"the traced object {type(fn).__name__}", lambda: fn))
-        return refs
-    code = target.__code__
-    for var, cell in zip(code.co_freevars, target.__closure__ or ()):
-        refs.append((f"the captured variable {var!r}", _reader(cell, "cell_contents")))
-    namespace: dict[str, Any] = target.__globals__
-    for global_name in code.co_names:
-        if global_name in namespace:
-            refs.append((f"the global {global_name!r}", _reader(namespace, global_name)))
-    defaults = target.__defaults__ or ()
-    if defaults:
-        refs.append(("the function's defaults", lambda: tuple(target.__defaults__ or ())))
-    return refs
-
-
-def _reader(holder: Any, key: str) -> Callable[[], Any]:
-    """Reads a closure cell's contents or a namespace's entry when called."""
-    if isinstance(holder, dict):
-        return lambda: holder.get(key)
-    return lambda: getattr(holder, key)
-
-
-def _snapshot(x: Any) -> tuple[Any, ...]:
-    if x is None or isinstance(x, (bool, str)) or is_number(x):
-        return ("number", type(x), x)
-    if isinstance(x, (types.ModuleType, types.FunctionType, types.BuiltinFunctionType, type)):
-        return ("object", id(x))
-    if isinstance(x, (list, tuple)):  # its items by identity (numbers by value), in one C loop
-        return ("items", type(x), tuple(x))
-    parameters = getattr(x, "parameters", None)
-    if callable(parameters) and not isinstance(x, Value):
-        params = parameters()
-        attrs = (
-            tuple(sorted((k, v) for k, v in vars(x).items() if is_number(v)))
-            if hasattr(x, "__dict__")
-            else ()
-        )
-        # the list itself: == compares Values by identity, in one C loop
-        return ("model", id(x), len(params), list(params), attrs)
-    if hasattr(x, "__dict__") and not isinstance(x, Value):
-        attrs = tuple(sorted((k, v) for k, v in vars(x).items() if is_number(v) or isinstance(v, str)))
-        return ("object", id(x), attrs)
-    return ("object", id(x))
-
-
-def _same(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
-    try:
-        return bool(a == b)
-    except (TypeError, ValueError):  # an item whose == is not a bool (a numpy array)
-        return False
-
-
-def _change(before: tuple[Any, ...], now: tuple[Any, ...]) -> str:
-    if before[0] == now[0] == "model" and before[2] != now[2]:
-        return f"its parameter count went from {before[2]} to {now[2]}"
-    if before[0] == now[0] == "model" and before[3] != now[3]:
-        return "its parameters were replaced"
-    if before[0] == now[0] == "number":
-        return f"{before[2]!r} became {now[2]!r}"
-    return "a different object or different numbers"

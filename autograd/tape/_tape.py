@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 from autograd.engine import Value, set_data_all
 from autograd.errors import NonFiniteError, TraceError
 from autograd.tape import _trace
-from autograd.tape._checks import Guard, compare, nearby, raise_engine_error
+from autograd.tape._checks import compare, nearby, raise_engine_error
+from autograd.tape._guard import Guard
 from autograd.tape._program import Program
 from autograd.validation import check_int, check_sequence
 

@@ -1,0 +1,248 @@
+"""The guard of a stale tape: what a tape assumed about the world outside its inputs and its
+parameters' numbers, checked before every replay.
+
+What it watches (each by value, so a change is a StaleTapeError):
+
+- the traced function's references: its closure, the globals its code names (its generator
+  expressions' and nested functions' too), its defaults, a method's object, a callable object;
+- one call deeper, and further: the same for every Python function among those (a helper that
+  reads a global model), except the library's own (`autograd`, `nn`: their globals are code);
+- inside each referenced object, followed up to `DEPTH` attributes, items or entries deep:
+  numbers, strings and None by value (a neuron's activation, `y_range`), Values by identity
+  (the tape's parameters) and by number (any other Value: a captured constant), lists, tuples
+  and dicts item by item, numpy arrays element by element, objects attribute by attribute;
+  modules, functions and classes by identity.
+
+Inside an object that is not a model (has no `parameters()`), such as a method's object, only
+numbers, strings, Values, containers and models are watched: its other attributes (a tape, an
+optimizer's arrays) are the caller's machinery. Objects of the standard library (a lock), objects
+deeper than `DEPTH` and numpy arrays of more than `MAX_ARRAY` elements (a data set: copying it
+at every call would cost more than the replay) are watched by identity only. A function that
+refers to more than `MAX_ITEMS` things in all is refused at trace time.
+"""
+
+from __future__ import annotations
+
+import inspect
+import sys
+import types
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+from autograd.engine import Value
+from autograd.errors import StaleTapeError, TraceError
+from autograd.validation import is_number
+
+DEPTH = 8
+MAX_ARRAY = 2**20
+MAX_ITEMS = 200_000
+_LIBRARY = ("autograd", "nn")  # their functions' globals are the library's code, not a model
+_STDLIB = frozenset(sys.stdlib_module_names) | {"builtins"}  # their objects (a lock) by identity
+_CODE = (types.ModuleType, types.FunctionType, types.BuiltinFunctionType, types.MethodType, type)
+
+Token = tuple[str, Any]
+
+
+class Guard:
+    """`check()` raises StaleTapeError when anything the traced function `fn` refers to changed
+    since the guard was made (see the module docstring); `params` are the tape's parameters,
+    whose numbers may change (a Value that is not one of them is watched by its number)."""
+
+    def __init__(self, fn: Callable[..., Any], params: Sequence[Value] = ()) -> None:
+        self._params = frozenset(map(id, params))
+        self._refs = _references(fn)
+        self._before = [self._tokens(get()) for _, get in self._refs]
+        count = sum(len(tokens) for tokens in self._before)
+        if count > MAX_ITEMS:
+            raise TraceError(
+                f"trace: the traced function refers to {count} numbers and objects, more than the "
+                f"{MAX_ITEMS} the stale-tape guard watches; pass large data as inputs"
+            )
+
+    def __repr__(self) -> str:
+        return f"Guard({', '.join(name for name, _ in self._refs)})"
+
+    def check(self) -> None:
+        for (name, get), before in zip(self._refs, self._before):
+            now = self._tokens(get())
+            if now != before:
+                raise StaleTapeError(
+                    f"the tape is stale: {name} changed since it was traced ({_change(before, now)}); "
+                    "call autograd.trace again"
+                )
+
+    def _tokens(self, x: Any) -> list[tuple[str, Token]]:
+        """(path, token) for everything watched inside `x`."""
+        out: list[tuple[str, Token]] = []
+        self._walk(x, "", DEPTH, out, set(), plain=False)
+        return out
+
+    def _walk(
+        self, x: Any, path: str, depth: int, out: list[tuple[str, Token]], seen: set[int], plain: bool
+    ) -> None:
+        """Append the tokens of `x`. Inside a `plain` object (not a model), only numbers,
+        strings, Values, containers and models are watched: its other attributes are the
+        caller's machinery (a tape, an optimizer's arrays), not what the function computes."""
+        if x is None or isinstance(x, (bool, str)) or is_number(x):
+            out.append((path, _number(x)))
+            return
+        if isinstance(x, Value):
+            out.append((path, self._value(x)))
+            return
+        model = callable(getattr(x, "parameters", None)) and not isinstance(x, _CODE)
+        if plain and not (model or isinstance(x, (list, tuple, dict))):
+            return
+        container = isinstance(x, (list, tuple, dict))
+        if (
+            isinstance(x, _CODE)
+            or depth == 0
+            or id(x) in seen
+            or (type(x).__module__ in _STDLIB and not container)
+        ):
+            out.append((path, _identity(x)))
+            return
+        seen.add(id(x))
+        if type(x).__module__ == "numpy" and type(x).__name__ == "ndarray":
+            out.append((path, _array(x)))
+        elif isinstance(x, (list, tuple)):
+            out.append((path, (type(x).__name__, len(x))))
+            if x and all(isinstance(v, Value) for v in x):  # a row of weights: in C loops
+                ids = tuple(map(id, x))
+                out.append((path + "[…]", ("values", (ids, tuple(x)))))
+                if not self._params.issuperset(ids):
+                    out.extend(
+                        (f"{path}[{k}]", self._value(v)) for k, v in enumerate(x) if id(v) not in self._params
+                    )
+            else:
+                for k, item in enumerate(x):
+                    self._walk(item, f"{path}[{k}]", depth - 1, out, seen, plain)
+        elif isinstance(x, dict):
+            out.append((path, ("dict", tuple(x))))
+            for key, item in x.items():
+                self._walk(item, f"{path}[{key!r}]", depth - 1, out, seen, plain)
+        else:
+            out.append((path, _identity(x)))
+            if model:  # its parameters are what a reader thinks of first
+                out.append((f"{path}.parameters()", ("count", len(x.parameters()))))
+            for name, item in _attributes(x):
+                self._walk(item, f"{path}.{name}", depth - 1, out, seen, plain=not model)
+
+    def _value(self, v: Value) -> Token:
+        if id(v) in self._params:
+            return ("parameter", (id(v), v))
+        return ("value", (id(v), v, v.data.hex()))
+
+
+def _identity(x: Any) -> Token:
+    """By identity: the id first, so == never calls the object's own __eq__ (the object is
+    kept, so that its id is not reused while the guard holds the token)."""
+    return ("object", (id(x), x))
+
+
+def _number(x: Any) -> Token:
+    if isinstance(x, float) or (is_number(x) and not isinstance(x, int)):
+        return ("number", (type(x).__name__, float(x).hex()))  # nan equals nan, 0.0 is not -0.0
+    return ("number", (type(x).__name__, x))
+
+
+def _array(x: Any) -> Token:
+    if x.size > MAX_ARRAY:  # (a data set, say): copying it at every call would cost more than the replay
+        return ("large array", (id(x), x, x.dtype.str, x.shape))
+    return ("array", (x.dtype.str, x.shape, x.tobytes()))
+
+
+def _attributes(x: Any) -> Iterator[tuple[str, Any]]:
+    """An object's attributes: its __dict__, then its __slots__."""
+    yield from getattr(x, "__dict__", {}).items()
+    for cls in type(x).__mro__:
+        for name in getattr(cls, "__slots__", ()):
+            if name not in ("__dict__", "__weakref__") and hasattr(x, name):
+                yield name, getattr(x, name)
+
+
+def _change(before: list[tuple[str, Token]], now: list[tuple[str, Token]]) -> str:
+    for (path, old), (_, new) in zip(before, now):
+        if old != new:
+            return _describe(path, old, new)
+    return "it holds a different number of things"
+
+
+def _describe(path: str, old: Token, new: Token) -> str:
+    where = path or "it"
+    if old[0] == new[0] == "count":
+        return f"its parameter count went from {old[1]} to {new[1]}"
+    if old[0] == new[0] == "number":
+        return f"{where}: {_shown(old)} became {_shown(new)}"
+    if old[0] == new[0] == "value" and old[1][0] == new[1][0]:
+        return f"{where}: the number of {old[1][1]!r}, not a parameter of the tape, changed"
+    if old[0] == new[0] == "array":
+        return f"{where}: the array's elements changed"
+    if old[0] == new[0] and old[0] in ("list", "tuple"):
+        return f"{where}: {old[1]} items became {new[1]}"
+    if old[0] == new[0] == "values":
+        return f"{where}: its parameters were replaced"
+    return f"{where} is a different object"
+
+
+def _shown(token: Token) -> str:
+    kind, value = token[1]
+    return repr(float.fromhex(value)) if isinstance(value, str) and kind != "str" else repr(value)
+
+
+# ---- what a function refers to ----
+
+
+def _references(fn: Callable[..., Any]) -> list[tuple[str, Callable[[], Any]]]:
+    """(name, reader) for each thing `fn` refers to, following Python functions it refers to."""
+    refs: list[tuple[str, Callable[[], Any]]] = []
+    target: Any = fn
+    if inspect.ismethod(fn):
+        owner = fn.__self__
+        refs.append(("the method's object", lambda: owner))
+        target = fn.__func__
+    elif not inspect.isfunction(fn):  # a callable object (an nn module): it is the model
+        refs.append((f"the traced object {type(fn).__name__}", lambda: fn))
+        return refs
+    pending, seen = [(target, "")], {id(target)}
+    while pending:
+        function, via = pending.pop()
+        for name, reader in _function_references(function, via):
+            refs.append((name, reader))
+            item = reader()
+            if inspect.isfunction(item) and id(item) not in seen and not _library(item):
+                seen.add(id(item))
+                pending.append((item, f" (read by {item.__qualname__})"))
+    return refs
+
+
+def _function_references(function: Any, via: str) -> Iterator[tuple[str, Callable[[], Any]]]:
+    code = function.__code__
+    for var, cell in zip(code.co_freevars, function.__closure__ or ()):
+        yield f"the captured variable {var!r}{via}", _reader(cell, "cell_contents")
+    namespace: dict[str, Any] = function.__globals__
+    for global_name in dict.fromkeys(_names(code)):
+        if global_name in namespace:
+            yield f"the global {global_name!r}{via}", _reader(namespace, global_name)
+    if function.__defaults__ or function.__kwdefaults__:
+        yield f"the defaults{via}", lambda: (function.__defaults__, function.__kwdefaults__)
+
+
+def _names(code: types.CodeType) -> Iterator[str]:
+    """The global (and attribute) names a code object and the code nested in it use: the
+    generator expressions, lambdas and functions defined inside it read globals too."""
+    yield from code.co_names
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            yield from _names(const)
+
+
+def _library(function: Any) -> bool:
+    module = getattr(function, "__module__", None) or ""
+    return module.split(".")[0] in _LIBRARY
+
+
+def _reader(holder: Any, key: str) -> Callable[[], Any]:
+    """Reads a closure cell's contents or a namespace's entry when called."""
+    if isinstance(holder, dict):
+        return lambda: holder.get(key)
+    return lambda: getattr(holder, key, None)  # (an empty cell: None)
