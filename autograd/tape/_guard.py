@@ -41,6 +41,8 @@ _STDLIB = frozenset(sys.stdlib_module_names) | {"builtins"}  # their objects (a 
 _CODE = (types.ModuleType, types.FunctionType, types.BuiltinFunctionType, types.MethodType, type)
 
 Token = tuple[str, Any]
+# a tuple comparison of Values is by identity only while Value keeps object's ==
+_IDENTITY_EQ = Value.__eq__ is object.__eq__
 
 
 class Guard:
@@ -51,7 +53,10 @@ class Guard:
     def __init__(self, fn: Callable[..., Any], params: Sequence[Value] = ()) -> None:
         self._params = frozenset(map(id, params))
         self._refs = _references(fn)
-        self._before = [self._tokens(get()) for _, get in self._refs]
+        self._kept: list[Any] | None = []
+        self._rows: dict[tuple[int, str], tuple[Value, ...]] = {}  # rows of parameters, by where
+        self._before = [self._tokens(k, get()) for k, (_, get) in enumerate(self._refs)]
+        self._kept_alive, self._kept = self._kept, None
         count = sum(len(tokens) for tokens in self._before)
         if count > MAX_ITEMS:
             raise TraceError(
@@ -63,26 +68,34 @@ class Guard:
         return f"Guard({', '.join(name for name, _ in self._refs)})"
 
     def check(self) -> None:
-        for (name, get), before in zip(self._refs, self._before):
-            now = self._tokens(get())
+        for k, ((name, get), before) in enumerate(zip(self._refs, self._before)):
+            now = self._tokens(k, get())
             if now != before:
                 raise StaleTapeError(
                     f"the tape is stale: {name} changed since it was traced ({_change(before, now)}); "
                     "call autograd.trace again"
                 )
 
-    def _tokens(self, x: Any) -> list[tuple[str, Token]]:
-        """(path, token) for everything watched inside `x`."""
+    def _tokens(self, ref: int, x: Any) -> list[tuple[str, Token]]:
+        """(path, token) for everything watched inside `x`, the reference number `ref`."""
         out: list[tuple[str, Token]] = []
-        self._walk(x, "", DEPTH, out, set(), plain=False)
+        self._walk(x, (ref, ""), DEPTH, out, set(), plain=False)
         return out
 
     def _walk(
-        self, x: Any, path: str, depth: int, out: list[tuple[str, Token]], seen: set[int], plain: bool
+        self,
+        x: Any,
+        where: tuple[int, str],
+        depth: int,
+        out: list[tuple[str, Token]],
+        seen: set[int],
+        plain: bool,
     ) -> None:
         """Append the tokens of `x`. Inside a `plain` object (not a model), only numbers,
         strings, Values, containers and models are watched: its other attributes are the
-        caller's machinery (a tape, an optimizer's arrays), not what the function computes."""
+        caller's machinery (a tape, an optimizer's arrays), not what the function computes.
+        `where`: the number of the reference, and the path inside it."""
+        ref, path = where
         if x is None or isinstance(x, (bool, str)) or is_number(x):
             out.append((path, _number(x)))
             return
@@ -99,44 +112,54 @@ class Guard:
             or id(x) in seen
             or (type(x).__module__ in _STDLIB and not container)
         ):
-            out.append((path, _identity(x)))
+            out.append((path, self._identity(x)))
             return
         seen.add(id(x))
         if type(x).__module__ == "numpy" and type(x).__name__ == "ndarray":
             out.append((path, _array(x)))
         elif isinstance(x, (list, tuple)):
             out.append((path, (type(x).__name__, len(x))))
-            if x and all(isinstance(v, Value) for v in x):  # a row of weights: in C loops
-                ids = tuple(map(id, x))
-                out.append((path + "[…]", ("values", (ids, tuple(x)))))
-                if not self._params.issuperset(ids):
-                    out.extend(
-                        (f"{path}[{k}]", self._value(v)) for k, v in enumerate(x) if id(v) not in self._params
-                    )
+            if self._same_row(x, where):  # a row of weights, as it was: in C loops
+                out.append((path + "[…]", ("parameters", len(x))))
             else:
                 for k, item in enumerate(x):
-                    self._walk(item, f"{path}[{k}]", depth - 1, out, seen, plain)
+                    self._walk(item, (ref, f"{path}[{k}]"), depth - 1, out, seen, plain)
         elif isinstance(x, dict):
             out.append((path, ("dict", tuple(x))))
             for key, item in x.items():
-                self._walk(item, f"{path}[{key!r}]", depth - 1, out, seen, plain)
+                self._walk(item, (ref, f"{path}[{key!r}]"), depth - 1, out, seen, plain)
         else:
-            out.append((path, _identity(x)))
-            if model:  # its parameters are what a reader thinks of first
-                out.append((f"{path}.parameters()", ("count", len(x.parameters()))))
+            out.append((path, self._identity(x)))  # (not its parameters(): as slow as a replay, for MLPs)
             for name, item in _attributes(x):
-                self._walk(item, f"{path}.{name}", depth - 1, out, seen, plain=not model)
+                self._walk(item, (ref, f"{path}.{name}"), depth - 1, out, seen, plain=not model)
+
+    def _same_row(self, x: list[Any] | tuple[Any, ...], where: tuple[int, str]) -> bool:
+        """Whether `x` holds only the tape's parameters, the same ones as in the first snapshot
+        (then checked in one tuple comparison, identity by identity)."""
+        if self._kept is not None:  # the first snapshot
+            if x and _IDENTITY_EQ and self._params.issuperset(map(id, x)):
+                self._rows[where] = tuple(x)
+                return True
+            return False
+        row = self._rows.get(where)
+        return row is not None and tuple(x) == row  # (== on identical items never calls __eq__)
 
     def _value(self, v: Value) -> Token:
+        self._keep(v)
         if id(v) in self._params:
-            return ("parameter", (id(v), v))
-        return ("value", (id(v), v, v.data.hex()))
+            return ("parameter", id(v))
+        return ("value", (id(v), v.data.hex()))
 
+    def _identity(self, x: Any) -> Token:
+        """By identity: by id, so that == never calls the object's own __eq__."""
+        self._keep(x)
+        return ("object", id(x))
 
-def _identity(x: Any) -> Token:
-    """By identity: the id first, so == never calls the object's own __eq__ (the object is
-    kept, so that its id is not reused while the guard holds the token)."""
-    return ("object", (id(x), x))
+    def _keep(self, x: Any) -> None:
+        """While the first snapshot is taken, keep what it identifies alive, so that no id it
+        holds is reused by a new object (which would then pass for the old one)."""
+        if self._kept is not None:
+            self._kept.append(x)
 
 
 def _number(x: Any) -> Token:
@@ -147,7 +170,7 @@ def _number(x: Any) -> Token:
 
 def _array(x: Any) -> Token:
     if x.size > MAX_ARRAY:  # (a data set, say): copying it at every call would cost more than the replay
-        return ("large array", (id(x), x, x.dtype.str, x.shape))
+        return ("large array", (id(x), x.dtype.str, x.shape))  # (kept alive by its reference)
     return ("array", (x.dtype.str, x.shape, x.tobytes()))
 
 
@@ -169,17 +192,15 @@ def _change(before: list[tuple[str, Token]], now: list[tuple[str, Token]]) -> st
 
 def _describe(path: str, old: Token, new: Token) -> str:
     where = path or "it"
-    if old[0] == new[0] == "count":
-        return f"its parameter count went from {old[1]} to {new[1]}"
     if old[0] == new[0] == "number":
         return f"{where}: {_shown(old)} became {_shown(new)}"
     if old[0] == new[0] == "value" and old[1][0] == new[1][0]:
-        return f"{where}: the number of {old[1][1]!r}, not a parameter of the tape, changed"
+        return f"{where}: the number of a Value that is not a parameter of the tape changed"
     if old[0] == new[0] == "array":
         return f"{where}: the array's elements changed"
     if old[0] == new[0] and old[0] in ("list", "tuple"):
         return f"{where}: {old[1]} items became {new[1]}"
-    if old[0] == new[0] == "values":
+    if old[0] == new[0] == "parameters" or "parameter" in (old[0], new[0]):
         return f"{where}: its parameters were replaced"
     return f"{where} is a different object"
 
