@@ -341,8 +341,11 @@ def backward_levels(layout: Layout) -> None:
     """The op rows of each level, from the top down (the root's row is the seed): the edges
     into them (sorted by child, so a level's edges are one run) and how to sum them."""
     bounds: dict[int, list[int]] = {}
+    invariant_rows: dict[int, list[int]] = {}  # per level: its batch-invariant rows
     for i, step in enumerate(layout.ordered):
         bounds.setdefault(layout.level[step.out], []).append(layout.first_row + i)
+        if layout.invariant[step.out]:
+            invariant_rows.setdefault(layout.level[step.out], []).append(layout.first_row + i)
     for lv in sorted(bounds, reverse=True):
         s0, s1 = bounds[lv][0], bounds[lv][-1] + 1
         e0, e1 = (int(x) for x in np.searchsorted(layout.edge_child, [s0, s1]))
@@ -356,9 +359,7 @@ def backward_levels(layout: Layout) -> None:
                 firsts = np.searchsorted(children, written).astype(np.intp)
             pull = Pull(rows, slice(e0, e1), firsts)
         dense = [g for g in layout.groups if g.code == "dense" and g.level == lv]
-        folded = [
-            layout.new[s.out] for s in layout.ordered if layout.level[s.out] == lv and layout.invariant[s.out]
-        ]
+        folded = invariant_rows.get(lv, [])
         fold = _ints(folded) if folded and pull is not None else None
         if pull is not None or dense:
             layout.levels.append(Level(pull, dense, fold))

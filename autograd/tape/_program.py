@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 from autograd.engine import Value
 
@@ -78,15 +79,15 @@ class Program:
     def n_index(self) -> int:
         return sum(spec.size for spec in self.inputs if spec.kind == "index")
 
-    @property
+    @cached_property  # (read for every slot while planning)
     def first_constant(self) -> int:
         return len(self.params) + self.n_float
 
-    @property
+    @cached_property  # (read for every slot while planning)
     def first_op(self) -> int:
         return self.first_constant + len(self.constants)
 
-    @property
+    @cached_property  # (read for every slot while planning)
     def n_slots(self) -> int:
         return self.first_op + len(self.ops)
 

@@ -387,9 +387,9 @@ def flatten(
 ) -> Program:
     """The graph of `result` (a Value, or a list of them) as a Program: slots [parameters |
     float inputs | constants | ops]. The parameters are `declared` in its order, or else in
-    the order they are met."""
+    the order the traced function first used them."""
     roots = [result] if isinstance(result, Value) else list(result)
-    order = _post_order(roots, tracer)
+    order, operands_of = _live_order(roots, tracer)
     params: list[Value] = list(declared or ())
     param_slot = {id(p): i for i, p in enumerate(params)}
     constants: dict[str, float] = {}  # by float.hex(), so 0.0 and -0.0 stay apart
@@ -404,11 +404,11 @@ def flatten(
                 f"{_describe(v)} was computed under no_grad inside the traced function: "
                 "its number would be baked into the tape; use .detach() to stop gradients"
             )
-        operands = _operands(v, tracer)
+        operands = operands_of.get(key)
         if operands is None:  # a leaf
             if key in tracer.inputs:
                 ref[key] = ("x", tracer.inputs[key])
-            elif key in tracer.created_leaves:
+            elif key in tracer.created_leaves or key in tracer.created_nodes:
                 ref[key] = ("c", v.data.hex())
                 constants.setdefault(v.data.hex(), v.data)
             elif declared is None:
@@ -442,49 +442,49 @@ def flatten(
     n_float = sum(spec.length or 1 for spec in inputs if spec.kind == "float")
     constant_slot = {k: len(params) + n_float + i for i, k in enumerate(constants)}
     first_op = len(params) + n_float + len(constants)
+    start = {"p": 0, "x": len(params), "o": first_op}
+    slot_of = {key: constant_slot[i] if kind == "c" else start[kind] + i for key, (kind, i) in ref.items()}
 
-    def slot(x: Value | float) -> int:
-        if not isinstance(x, Value):
-            return constant_slot[x.hex()]
-        kind, i = ref[id(x)]
-        if kind == "c":
-            return constant_slot[i]
-        return int(i) + {"p": 0, "x": len(params), "o": first_op}[kind]
+    def slots(operands: tuple[Value | float, ...]) -> tuple[int, ...]:
+        return tuple(slot_of[id(x)] if isinstance(x, Value) else constant_slot[x.hex()] for x in operands)
 
-    ops = tuple(Op(code, tuple(map(slot, operands)), index, fn) for code, operands, index, fn in raw_ops)
+    ops = tuple(Op(code, slots(operands), index, fn) for code, operands, index, fn in raw_ops)
     outputs = tuple(first_op + k for k in results)
     constant_values = tuple(constants.values())
     listed = not isinstance(result, Value)
     return Program(tuple(params), inputs, n_float, constant_values, ops, tuple(functions), outputs, listed)
 
 
-def _post_order(roots: Sequence[Value], tracer: Tracer) -> list[Value]:
-    """Every Value of the graph once, each after its operands (iterative, like the engine's)."""
+def _live_order(
+    roots: Sequence[Value], tracer: Tracer
+) -> tuple[list[Value], dict[int, tuple[Value | float, ...] | None]]:
+    """Every Value of the graph once, each after its operands, and the operands of each node
+    the function created. The nodes come in the order they were created (already an order
+    in which operands come first): a sweep back from the roots marks those the roots need,
+    and each leaf comes just before its first user."""
+    made = tracer.created_nodes  # id -> node, in the order of creation
+    operands_of: dict[int, tuple[Value | float, ...] | None] = {}
+    live = set(map(id, roots))
+    for key in reversed(made):
+        if key in live:
+            operands = operands_of[key] = _operands(made[key], tracer)
+            if operands:
+                live.update(id(x) for x in operands if isinstance(x, Value))
     order: list[Value] = []
-    visited: set[int] = set()
-    for root in roots:
-        if id(root) not in visited:
-            visited.add(id(root))
-            _visit(root, tracer, visited, order)
-    return order
-
-
-def _visit(root: Value, tracer: Tracer, visited: set[int], order: list[Value]) -> None:
-    stack: list[tuple[Value, Iterator[Value]]] = [(root, _value_operands(root, tracer))]
-    while stack:
-        node, pending = stack[-1]
-        for child in pending:
-            if id(child) not in visited:
-                visited.add(id(child))
-                stack.append((child, _value_operands(child, tracer)))
-                break
-        else:
-            order.append(node)
-            stack.pop()
-
-
-def _value_operands(v: Value, tracer: Tracer) -> Iterator[Value]:
-    return (x for x in (_operands(v, tracer) or ()) if isinstance(x, Value))
+    placed: set[int] = set()
+    for key, node in made.items():
+        if key not in operands_of:
+            continue
+        for x in operands_of[key] or ():
+            if isinstance(x, Value) and id(x) not in made and id(x) not in placed:
+                placed.add(id(x))
+                order.append(x)
+        order.append(node)
+    for root in roots:  # a root that is a leaf (a parameter, an input)
+        if id(root) not in made and id(root) not in placed:
+            placed.add(id(root))
+            order.append(root)
+    return order, operands_of
 
 
 def _operands(v: Value, tracer: Tracer) -> tuple[Value | float, ...] | None:
