@@ -6,6 +6,7 @@ autograd, whose import name is the same (`autograd._clash`).
 """
 
 import autograd._clash  # noqa: F401  first: refuses to load beside HIPS autograd (a half-merged package fails oddly)
+from autograd._weighted import weighted_sum
 from autograd.engine import (
     Value,
     enable_grad,
@@ -49,4 +50,5 @@ __all__ = [
     "topological_order",
     "trace",
     "value_and_grad",
+    "weighted_sum",
 ]

@@ -12,7 +12,7 @@ import random
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple
 
-from autograd import Value
+from autograd import Value, weighted_sum
 from autograd.engine import set_data_all
 from autograd.validation import check_choice, check_flag, check_int, check_number, is_number
 from nn.init import Initializer, XavierUniform, as_rng
@@ -153,10 +153,7 @@ class Neuron(Module):
         return self._weighted_sum(_inputs(x, self.nin, self))
 
     def _weighted_sum(self, x: Sequence[Value | float]) -> Value:  # x already checked
-        terms = [wi * xi for wi, xi in zip(self.w, x, strict=True)]
-        if self.b is not None:
-            terms.append(self.b)
-        return sum(terms[1:], start=terms[0])
+        return weighted_sum(self.w, x, self.b)  # (one step of a tape when traced)
 
     def activate(self, weighted_sum: Value) -> Value:
         return ACTIVATIONS[self.activation](weighted_sum)

@@ -9,6 +9,7 @@ from functools import partial
 from typing import Any
 
 from autograd import engine
+from autograd._weighted import weighted_sum
 from autograd.engine import Value
 from autograd.errors import NonFiniteError, TraceError
 from autograd.ops import OPS
@@ -63,6 +64,10 @@ def _on_engine(
             continue
         if not any(isinstance(a, Value) for a in args):  # constants only: the engine saw Values
             args[0] = Value(args[0])
+        if op.code == "dot":
+            n = op.index
+            values.append(weighted_sum(args[:n], args[n : 2 * n], args[2 * n] if len(args) > 2 * n else None))
+            continue
         if op.code == "scalar":
             values.append(program.functions[op.function].op(*args))
         else:

@@ -9,6 +9,9 @@ sums over the batch inside the product, gives the parameters' gradients.
 
 The products are added in BLAS's order rather than left to right, so results differ from the
 engine's by rounding (about 1e-16 relative), not more.
+
+A 'dot' step (traced from `autograd.weighted_sum`, as nn's neurons compute) is such a sum
+already, recorded whole at trace time: no products to find.
 """
 
 from __future__ import annotations
@@ -56,6 +59,10 @@ def fuse(program: Program, steps: list[Step]) -> tuple[list[Step], dict[int, Den
     dense: dict[int, Dense] = {}
     absorbed: set[int] = set()
     for step in steps:
+        if step.code == "dot":  # traced from autograd.weighted_sum: a row of a product already
+            n = step.index
+            dense[step.out] = Dense(step.args[2 * n :], step.args[:n], step.args[n : 2 * n])
+            continue
         if step.code not in ("sum", "+"):
             continue
         args = step.args

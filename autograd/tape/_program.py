@@ -44,11 +44,12 @@ class ScalarFunction:
 @dataclass(frozen=True)
 class Op:
     """One step: `code` is the engine's op name ('+', 'tanh', ...) or one of the tape's own:
-    'sum' (an n-ary sum), 'select', 'detach', 'scalar', 'id' (the root when it is a leaf)."""
+    'sum' (an n-ary sum), 'select', 'detach', 'scalar', 'id' (the root when it is a leaf), 'dot'
+    (`autograd.weighted_sum`: args are the n weights, the n inputs, then the bias if any)."""
 
     code: str
     args: tuple[int, ...]
-    index: int = -1  # select: which integer input
+    index: int = -1  # select: which integer input; dot: how many products
     function: int = -1  # scalar: which of Program.functions
 
 

@@ -90,6 +90,7 @@ class Tracer:
         self.selections: dict[int, _Selection] = {}
         self.scalar_calls: dict[int, _ScalarCall] = {}
         self.detached: dict[int, Value] = {}
+        self.dots: dict[int, tuple[int, tuple[Value, ...]]] = {}  # products, (weights, inputs, bias)
         self.no_grad_nodes: set[int] = set()
         self.old_reads: dict[int, tuple[Value, str]] = {}
 
@@ -124,6 +125,35 @@ class Tracer:
     ) -> None:
         function = ScalarFunction(node.op, op, f, derivatives)
         self.scalar_calls[id(node)] = _ScalarCall(function, tuple(_operand(a) for a in args))
+
+    def weighted_sum(self, weights: Sequence[Any], inputs: Sequence[Any], bias: Any) -> Value | None:
+        """One 'dot' step for `autograd.weighted_sum`, when the tape can replay it as a row of a
+        matrix product: every weight an older Value (a parameter), every input a Value of this
+        trace, no input twice, a bias that is a Value or None, grad mode on, and every number
+        finite. None otherwise: the caller builds the engine's graph (and its errors)."""
+        ws, xs = list(weights), list(inputs)
+        if not ws or len(ws) != len(xs) or not engine.is_grad_enabled():
+            return None
+        if not all(type(v) is Value for v in (*ws, *xs)) or not (bias is None or type(bias) is Value):
+            return None
+        made, ins = self.created_nodes, self.inputs
+        if any(id(w) in made or id(w) in ins or id(w) in self.created_leaves for w in ws):
+            return None
+        if not all(id(x) in made or id(x) in ins for x in xs) or len(set(map(id, xs))) != len(xs):
+            return None
+        terms = [w.data * x.data for w, x in zip(ws, xs)]  # the engine's products, then its sum
+        if bias is not None:
+            terms.append(bias.data)
+        total = terms[0]
+        for term in terms[1:]:
+            total += term
+        if any(t - t != 0.0 for t in terms) or total - total != 0.0:  # the engine says which overflowed
+            return None
+        out = Value(total)
+        self.created_leaves.pop(id(out), None)  # a node of the tape, not a constant
+        made[id(out)] = out
+        self.dots[id(out)] = (len(ws), (*ws, *xs, *(() if bias is None else (bias,))))
+        return out
 
     # ---- the watch on .data ----
 
@@ -496,6 +526,8 @@ def _operands(v: Value, tracer: Tracer) -> tuple[Value | float, ...] | None:
         return tracer.scalar_calls[key].args
     if key in tracer.detached:
         return (tracer.detached[key],)
+    if key in tracer.dots:
+        return tracer.dots[key][1]
     if not v.op:
         return None
     return v.operands
@@ -513,4 +545,6 @@ def _opcode(v: Value, tracer: Tracer, functions: list[ScalarFunction]) -> tuple[
         return "scalar", -1, functions.index(function)
     if key in tracer.detached:
         return "detach", -1, -1
+    if key in tracer.dots:
+        return "dot", tracer.dots[key][0], -1
     return v.op, -1, -1
