@@ -105,3 +105,17 @@ def test_a_parameters_number_and_the_callers_machinery_are_not_stale():
     trainer.theta -= 1.0  # type: ignore[attr-defined]
     trainer.model.layers[0].neurons[0].w[0].data = 3.0  # a parameter's number: the tape reads it
     assert tape(BATCH) == pytest.approx(np.mean([trainer.model(list(x))[0].data ** 2 for x in BATCH]))
+
+
+def test_a_weight_replaced_deep_in_nested_rows_is_stale():
+    layers = [[([Value(0.5), Value(-0.5)], Value(0.1))]]  # layers of (weights, bias) rows
+
+    def loss(x: Any) -> Value:
+        ((weights, bias),) = layers[0]
+        return sum((w * xi for w, xi in zip(weights, x)), bias)
+
+    tape = trace(loss, [1.0, 2.0])
+    tape(BATCH)
+    layers[0][0][0][1] = Value(3.0)
+    with pytest.raises(StaleTapeError, match=r"'layers' changed.*its parameters were replaced"):
+        tape(BATCH)

@@ -41,6 +41,8 @@ _STDLIB = frozenset(sys.stdlib_module_names) | {"builtins"}  # their objects (a 
 _CODE = (types.ModuleType, types.FunctionType, types.BuiltinFunctionType, types.MethodType, type)
 
 Token = tuple[str, Any]
+Path = tuple[Any, str, Any] | None  # (parent, "[" or ".", key): built cheaply, shown on a change
+_SCALARS = frozenset({float, int, str, bool, type(None)})
 # a tuple comparison of Values is by identity only while Value keeps object's ==
 _IDENTITY_EQ = Value.__eq__ is object.__eq__
 
@@ -54,10 +56,10 @@ class Guard:
         self._params = frozenset(map(id, params))
         self._refs = _references(fn)
         self._kept: list[Any] | None = []
-        self._rows: dict[tuple[int, str], tuple[Value, ...]] = {}  # rows of parameters, by where
+        self._rows: dict[tuple[int, Path], tuple[Value, ...]] = {}  # rows of parameters, by where
         self._before = [self._tokens(k, get()) for k, (_, get) in enumerate(self._refs)]
         self._kept_alive, self._kept = self._kept, None
-        count = sum(len(tokens) for tokens in self._before)
+        count = sum(len(tokens) for _, tokens in self._before)
         if count > MAX_ITEMS:
             raise TraceError(
                 f"trace: the traced function refers to {count} numbers and objects, more than the "
@@ -68,81 +70,106 @@ class Guard:
         return f"Guard({', '.join(name for name, _ in self._refs)})"
 
     def check(self) -> None:
-        for k, ((name, get), before) in enumerate(zip(self._refs, self._before)):
+        for k, ((name, get), (paths, before)) in enumerate(zip(self._refs, self._before)):
             now = self._tokens(k, get())
-            if now != before:
+            if now[1] != before:
                 raise StaleTapeError(
-                    f"the tape is stale: {name} changed since it was traced ({_change(before, now)}); "
-                    "call autograd.trace again"
+                    f"the tape is stale: {name} changed since it was traced "
+                    f"({_change(paths, before, now[1])}); call autograd.trace again"
                 )
 
-    def _tokens(self, ref: int, x: Any) -> list[tuple[str, Token]]:
-        """(path, token) for everything watched inside `x`, the reference number `ref`."""
-        out: list[tuple[str, Token]] = []
-        self._walk(x, (ref, ""), DEPTH, out, set(), plain=False)
-        return out
+    def _tokens(self, ref: int, x: Any) -> tuple[list[Path], list[Token]]:
+        """Where and what is watched inside `x`, the reference number `ref`."""
+        paths: list[Path] = []
+        tokens: list[Token] = []
+        self._walk(x, ref, None, DEPTH, paths, tokens, set(), False)
+        return paths, tokens
 
     def _walk(
         self,
         x: Any,
-        where: tuple[int, str],
+        ref: int,
+        path: Path,
         depth: int,
-        out: list[tuple[str, Token]],
+        paths: list[Path],
+        tokens: list[Token],
         seen: set[int],
         plain: bool,
     ) -> None:
-        """Append the tokens of `x`. Inside a `plain` object (not a model), only numbers,
-        strings, Values, containers and models are watched: its other attributes are the
-        caller's machinery (a tape, an optimizer's arrays), not what the function computes.
-        `where`: the number of the reference, and the path inside it."""
-        ref, path = where
-        if x is None or isinstance(x, (bool, str)) or is_number(x):
-            out.append((path, _number(x)))
+        """Append the tokens of `x` (and where each is). Inside a `plain` object (not a model),
+        only numbers, strings, Values, containers and models are watched: its other attributes
+        are the caller's machinery (a tape, an optimizer's arrays), not what the function
+        computes. (The common types are tested first, by type: the check runs at every call.)"""
+        kind = type(x)
+        if kind is Value:
+            paths.append(path)
+            tokens.append(self._value(x))
             return
-        if isinstance(x, Value):
-            out.append((path, self._value(x)))
-            return
-        model = callable(getattr(x, "parameters", None)) and not isinstance(x, _CODE)
-        if plain and not (model or isinstance(x, (list, tuple, dict))):
+        if kind in _SCALARS:
+            paths.append(path)
+            tokens.append(_number(x))
             return
         container = isinstance(x, (list, tuple, dict))
+        if not container and is_number(x):  # numpy's numbers
+            paths.append(path)
+            tokens.append(_number(x))
+            return
+        model = not container and not isinstance(x, _CODE) and callable(getattr(x, "parameters", None))
+        if plain and not (model or container):
+            return
         if (
-            isinstance(x, _CODE)
-            or depth == 0
+            depth == 0
             or id(x) in seen
-            or (type(x).__module__ in _STDLIB and not container)
+            or isinstance(x, _CODE)
+            or (not container and kind.__module__ in _STDLIB)
         ):
-            out.append((path, self._identity(x)))
+            paths.append(path)
+            tokens.append(self._identity(x))
             return
         seen.add(id(x))
-        if type(x).__module__ == "numpy" and type(x).__name__ == "ndarray":
-            out.append((path, _array(x)))
-        elif isinstance(x, (list, tuple)):
-            out.append((path, (type(x).__name__, len(x))))
-            if self._same_row(x, where):  # a row of weights, as it was: in C loops
-                out.append((path + "[…]", ("parameters", len(x))))
-            else:
-                for k, item in enumerate(x):
-                    self._walk(item, (ref, f"{path}[{k}]"), depth - 1, out, seen, plain)
+        paths.append(path)
+        if isinstance(x, (list, tuple)):
+            if self._same_row(x, (ref, path)):  # rows of weights, as they were: in C loops
+                tokens.append(("parameters", len(x)))
+                return
+            tokens.append((kind.__name__, len(x)))
+            for k, item in enumerate(x):
+                self._walk(item, ref, (path, "[", k), depth - 1, paths, tokens, seen, plain)
         elif isinstance(x, dict):
-            out.append((path, ("dict", tuple(x))))
+            tokens.append(("dict", tuple(x)))
             for key, item in x.items():
-                self._walk(item, (ref, f"{path}[{key!r}]"), depth - 1, out, seen, plain)
+                self._walk(item, ref, (path, "[", key), depth - 1, paths, tokens, seen, plain)
+        elif kind.__module__ == "numpy" and kind.__name__ == "ndarray":
+            tokens.append(_array(x))
         else:
-            out.append((path, self._identity(x)))  # (not its parameters(): as slow as a replay, for MLPs)
+            tokens.append(self._identity(x))  # (not its parameters(): as slow as a replay, for MLPs)
             for name, item in _attributes(x):
-                self._walk(item, (ref, f"{path}.{name}"), depth - 1, out, seen, plain=not model)
+                self._walk(item, ref, (path, ".", name), depth - 1, paths, tokens, seen, not model)
 
-    def _same_row(self, x: list[Any] | tuple[Any, ...], where: tuple[int, str]) -> bool:
-        """Whether `x` holds only the tape's parameters, the same ones as in the first snapshot
-        (then checked in one tuple comparison, identity by identity)."""
-        if self._kept is not None:  # the first snapshot
-            if x and _IDENTITY_EQ and self._params.issuperset(map(id, x)):
-                self._rows[where] = tuple(x)
-                return True
-            return False
+    def _same_row(self, x: list[Any] | tuple[Any, ...], where: tuple[int, Path]) -> bool:
+        """Whether `x` holds only the tape's parameters, in lists and tuples nested as deep as
+        they like (a layer's rows of weights), the same ones as in the first snapshot: then
+        one comparison in C checks it all (== on identical items never calls their __eq__)."""
+        if self._kept is not None:  # the first snapshot: keep a copy of the structure
+            copy = self._parameters_only(x) if _IDENTITY_EQ else None
+            if copy is None:
+                return False
+            self._rows[where] = copy
+            return True
         row = self._rows.get(where)
-        return row is not None and tuple(x) == row  # (== on identical items never calls __eq__)
+        return row is not None and type(x) is type(row) and x == row
+
+    def _parameters_only(self, x: Any) -> Any:
+        """A copy of nested lists and tuples whose leaves are the tape's parameters (the same
+        objects), or None if any leaf is something else (or a list is empty)."""
+        if type(x) is Value:
+            return x if id(x) in self._params else None
+        if type(x) not in (list, tuple) or not x:
+            return None
+        if self._params.issuperset(map(id, x)):  # a row of weights: in one C loop
+            return type(x)(x)
+        items = [self._parameters_only(item) for item in x]
+        return None if any(item is None for item in items) else type(x)(items)
 
     def _value(self, v: Value) -> Token:
         self._keep(v)
@@ -183,11 +210,19 @@ def _attributes(x: Any) -> Iterator[tuple[str, Any]]:
                 yield name, getattr(x, name)
 
 
-def _change(before: list[tuple[str, Token]], now: list[tuple[str, Token]]) -> str:
-    for (path, old), (_, new) in zip(before, now):
+def _change(paths: list[Path], before: list[Token], now: list[Token]) -> str:
+    for path, old, new in zip(paths, before, now):
         if old != new:
-            return _describe(path, old, new)
+            return _describe(_shown_path(path), old, new)
     return "it holds a different number of things"
+
+
+def _shown_path(path: Path) -> str:
+    steps: list[str] = []
+    while path is not None:
+        path, kind, key = path
+        steps.append(f"[{key!r}]" if kind == "[" else f".{key}")
+    return "".join(reversed(steps))
 
 
 def _describe(path: str, old: Token, new: Token) -> str:
@@ -198,9 +233,11 @@ def _describe(path: str, old: Token, new: Token) -> str:
         return f"{where}: the number of a Value that is not a parameter of the tape changed"
     if old[0] == new[0] == "array":
         return f"{where}: the array's elements changed"
-    if old[0] == new[0] and old[0] in ("list", "tuple"):
-        return f"{where}: {old[1]} items became {new[1]}"
-    if old[0] == new[0] == "parameters" or "parameter" in (old[0], new[0]):
+    if old[0] in ("list", "tuple", "parameters") and new[0] in ("list", "tuple", "parameters"):
+        if old[1] != new[1]:
+            return f"{where}: {old[1]} items became {new[1]}"
+        return f"{where}: its parameters were replaced"
+    if "parameter" in (old[0], new[0]):
         return f"{where}: its parameters were replaced"
     return f"{where} is a different object"
 
