@@ -249,7 +249,7 @@ def tracing(tracer: Tracer) -> Iterator[None]:
             _install()
         _active[me] = tracer
     try:
-        with _grad_enabled():
+        with engine.enable_grad():
             yield
     finally:
         with _lock:
@@ -257,25 +257,6 @@ def tracing(tracer: Tracer) -> Iterator[None]:
             if not _active:
                 while _restore:
                     _restore.pop()()
-
-
-@contextmanager
-def _grad_enabled() -> Iterator[None]:
-    """Grad mode on in this thread for the block: `no_grad`'s protocol run backwards (the mode
-    first, then the count of threads without grad, so `_node` never sees the count alone)."""
-    mode = engine._mode
-    if mode.enabled:
-        yield
-        return
-    mode.enabled = True
-    with engine._global_lock:
-        engine._threads_without_grad -= 1
-    try:
-        yield
-    finally:
-        with engine._global_lock:
-            engine._threads_without_grad += 1
-        mode.enabled = False
 
 
 def _install() -> None:
