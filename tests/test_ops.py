@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from autograd import Value, engine, strategies
@@ -37,7 +37,7 @@ def test_every_op_has_each_of_its_pieces() -> None:
 
 @pytest.mark.parametrize("name", OPS)
 @given(data=st.data())
-@settings(max_examples=60)
+@settings(max_examples=60, suppress_health_check=[HealthCheck.filter_too_much])
 def test_the_engine_computes_what_the_table_says_bit_for_bit(name, data) -> None:
     xs = safe_point(data, name)
     expected, locals_ = OPS[name].on_floats(*xs)
@@ -49,7 +49,7 @@ def test_the_engine_computes_what_the_table_says_bit_for_bit(name, data) -> None
 
 @pytest.mark.parametrize("name", OPS)
 @given(data=st.data())
-@settings(max_examples=30)
+@settings(max_examples=30, suppress_health_check=[HealthCheck.filter_too_much])
 def test_the_tape_kernel_agrees_with_the_engine(name, data) -> None:
     xs = safe_point(data, name)
     node = engine.apply(name, *map(Value, xs))
@@ -97,7 +97,7 @@ def test_the_float_namespace_gives_an_infinite_derivative_not_an_error() -> None
 
 @pytest.mark.parametrize("name", OPS)
 @given(data=st.data())
-@settings(max_examples=30)
+@settings(max_examples=30, suppress_health_check=[HealthCheck.filter_too_much])
 def test_the_compiled_float_code_runs_the_formulas_as_written(name, data) -> None:
     xs = safe_point(data, name)
     op = OPS[name]
