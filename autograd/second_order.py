@@ -55,7 +55,15 @@ class _Values:
     sqrt = staticmethod(_lifted("sqrt", math.sqrt))
     sin = staticmethod(_lifted("sin", math.sin))
     cos = staticmethod(_lifted("cos", math.cos))
-    abs = staticmethod(_lifted("abs", abs))
+
+    @staticmethod
+    def abs(x: Any) -> Any:
+        """|x| for a formula: x at 0, with derivative +1 there. The formulas use |x| beside a
+        branch on x ≥ 0 (σ(x) = 1/(1 + e^-|x|) there), whose side it must take at 0: the abs
+        op's subgradient 0 would make softplus''(0) 0 instead of σ'(0) = ¼."""
+        if not isinstance(x, Value):
+            return abs(x)
+        return x if x.data >= 0.0 else -x
 
     @staticmethod
     def where(condition: bool, a: Any, b: Any) -> Any:

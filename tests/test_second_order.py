@@ -127,6 +127,16 @@ def test_an_infinite_second_derivative_raises_naming_the_node() -> None:
         graph_of(x.grad).backward()  # d²/dx² = 0.75·x^-0.5: infinite at 0
 
 
+@pytest.mark.parametrize(
+    ("op", "expected"),
+    [("softplus", 0.25), ("sigmoid", 0.0), ("tanh", 0.0), ("abs", 0.0), ("relu", 0.0)],
+)
+def test_second_derivatives_at_zero_where_a_formula_uses_abs(op: str, expected: float) -> None:
+    # σ(x) = 1/(1 + e^-|x|) for x ≥ 0: at 0 its |x| must take that branch's side (softplus''(0) = ¼)
+    (h,) = hessian(lambda x: getattr(x, op)())(0.0)
+    assert h[0] == pytest.approx(expected, abs=1e-15)
+
+
 def test_no_grad_and_stale_graphs_hold_at_second_order() -> None:
     x = Value(2.0)
     y = x * x * x
