@@ -47,6 +47,8 @@ class Module:
     ``model.forward(x)``; its repr lists the modules it holds and their parameter counts.
     """
 
+    _frozen = False  # set on the instance by requires_grad_ (a bool attribute: never a parameter)
+
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self.forward(*args, **kwargs)
 
@@ -62,6 +64,49 @@ class Module:
 
     def parameters(self) -> list[Value]:
         return [p for _, p in self.named_parameters()]
+
+    # ---- freezing (PyTorch's requires_grad_, fastai's freeze over layer groups) ----
+
+    def requires_grad_(self, requires_grad: bool = True) -> Module:
+        """Freeze (False) or unfreeze (True) every parameter of this module and its children:
+        `nn.train.fit` and `nn.lr_find` give a frozen parameter no gradient and no update.
+        (A plain `backward()` still computes its gradient: the engine's nodes carry no flag,
+        which would cost every node of every graph memory.) Returns the module, as PyTorch."""
+        frozen = not check_flag(requires_grad, "requires_grad")
+        for module in _modules(self):
+            module._frozen = frozen
+        return self
+
+    def frozen_parameters(self) -> list[Value]:
+        """The parameters frozen by `requires_grad_(False)` or `freeze()`, in `parameters()` order."""
+        frozen: list[tuple[str, Value]] = []
+        _collect("", self, frozen, set(), only_frozen=True)
+        ids = {id(p) for _, p in frozen}
+        return [p for p in self.parameters() if id(p) in ids]
+
+    def layer_groups(self) -> list[Module]:
+        """The parts that `freeze` and discriminative learning rates treat as one, from the
+        input to the output (fastai's layer groups): the whole module by default, an MLP's
+        layers (so its last layer is the head)."""
+        return [self]
+
+    def freeze_to(self, n: int) -> None:
+        """Freeze the first `n` layer groups and unfreeze the rest (fastai's `freeze_to`;
+        a negative `n` counts from the end)."""
+        groups = self.layer_groups()
+        n = check_int(n, "n", min_value=-len(groups), max_value=len(groups))
+        cut = n % len(groups) if n < 0 else n
+        for i, group in enumerate(groups):
+            group.requires_grad_(i >= cut)
+
+    def freeze(self) -> None:
+        """Freeze every layer group but the last (the head): fastai's `freeze()`, to train a
+        new head on a pretrained body."""
+        self.freeze_to(-1)
+
+    def unfreeze(self) -> None:
+        """Unfreeze every parameter (fastai's `unfreeze()`)."""
+        self.requires_grad_(True)
 
     def zero_grad(self) -> None:
         for p in self.parameters():
@@ -250,6 +295,10 @@ class MLP(Module):
             for i, act in enumerate(activations)
         ]
 
+    def layer_groups(self) -> list[Module]:
+        """Its layers, first to last: `freeze()` leaves only the last (the head) to train."""
+        return list(self.layers)
+
     def __call__(self, x: Sequence[Value | float]) -> list[Value]:
         out = self.layers[0]._forward(_inputs(x, self.layers[0].neurons[0].nin, self))
         for layer in self.layers[1:]:
@@ -295,20 +344,45 @@ def _is_term(node: Value, parameter: Value) -> bool:
     return node is parameter or (node.op == "*" and bool(node.children) and node.children[0] is parameter)
 
 
-def _collect(prefix: str, obj: object, found: list[tuple[str, Value]], seen: set[int]) -> None:
+def _collect(
+    prefix: str,
+    obj: object,
+    found: list[tuple[str, Value]],
+    seen: set[int],
+    only_frozen: bool = False,
+    frozen: bool = False,
+) -> None:
+    """The parameters under `obj` (with `only_frozen`, those whose nearest module is frozen)."""
     if isinstance(obj, Value):
         if id(obj) not in seen:
             seen.add(id(obj))
-            found.append((prefix, obj))
+            if frozen or not only_frozen:
+                found.append((prefix, obj))
         return
     if isinstance(obj, Module):
+        frozen = obj._frozen
         children: list[tuple[str, object]] = list(vars(obj).items())
     elif isinstance(obj, (list, tuple)):
         children = [(str(i), item) for i, item in enumerate(obj)]
     else:
         return
     for name, child in children:
-        _collect(f"{prefix}.{name}" if prefix else name, child, found, seen)
+        _collect(f"{prefix}.{name}" if prefix else name, child, found, seen, only_frozen, frozen)
+
+
+def _modules(root: Module) -> list[Module]:
+    """`root` and every module held in its attributes (in lists and tuples too), once each."""
+    found: dict[int, Module] = {}
+    stack: list[object] = [root]
+    while stack:
+        obj = stack.pop()
+        if isinstance(obj, Module):
+            if id(obj) not in found:
+                found[id(obj)] = obj
+                stack.extend(vars(obj).values())
+        elif isinstance(obj, (list, tuple)):
+            stack.extend(obj)
+    return list(found.values())
 
 
 def _some(names: list[str]) -> str:

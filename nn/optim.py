@@ -27,7 +27,7 @@ import inspect
 import math
 import operator
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from typing import Any, ClassVar
 
 import numpy as np
@@ -36,14 +36,15 @@ from numpy.typing import NDArray
 from autograd import Value
 from autograd.engine import set_data_all
 from autograd.errors import NonFiniteError
-from autograd.validation import check_flag, check_int, check_number, finite_floats
+from autograd.validation import check_choice, check_flag, check_int, check_number, finite_floats
 
-__all__ = ["SGD", "Adam", "AdamW", "Optimizer", "ParamGroup", "RMSprop"]
+__all__ = ["OPTIMIZERS", "SGD", "Adam", "AdamW", "ArrayStep", "Optimizer", "ParamGroup", "RMSprop", "make_optimizer"]
 
 Check = Callable[[object, str], object]
 Params = Iterable[Value] | Iterable[Mapping[str, Any]]
 Array = NDArray[np.float64]
 State = dict[str, Array]
+IntArray = NDArray[np.intp]
 NONE_YET = math.nan  # a state's default that means "no value yet" (stored states are finite)
 
 
@@ -163,25 +164,34 @@ class Optimizer:
             p.grad = 0.0
 
     def step(self) -> None:
-        """Update every parameter; atomic: all new values are computed and checked first."""
-        updates: list[tuple[tuple[Value, ...], Array, State, list[dict[str, float]]]] = []
-        for group in self.param_groups:
-            params: tuple[Value, ...] = group["params"]
-            data = np.fromiter(map(_get_data, params), np.float64, len(params))
-            grad = np.fromiter(map(_get_grad, params), np.float64, len(params))
-            self._check_finite(params, "its gradient", grad)
-            states = [self.state.get(p, {}) for p in params]
-            old = {name: self._gather(params, states, name, x) for name, x in self._state_defaults.items()}
-            with np.errstate(all="ignore"):  # an overflow is found by the checks below, naming it
-                new, state = self._update(data, grad, old, group.settings())
-            for name, x in (("its new value", new), *state.items()):
-                self._check_finite(params, name, x)
-            updates.append((params, new, state, states))
-        for params, new, state, states in updates:
-            set_data_all(params, new.tolist())
-            columns = {name: x.tolist() for name, x in state.items()}
-            for i, p in enumerate(params if columns else ()):  # SGD without momentum keeps none
-                self.state[p] = {**states[i], **{name: x[i] for name, x in columns.items()}}
+        """Update every parameter from its `.grad`; atomic: all new values are computed and
+        checked first. The same update as `arrays(...).step(theta, grad)`, on the Values."""
+        params = self.params
+        arrays = self.arrays(params)
+        theta = np.fromiter(map(_get_data, params), np.float64, len(params))
+        grad = np.fromiter(map(_get_grad, params), np.float64, len(params))
+        arrays.step(theta, grad)
+        set_data_all(params, theta.tolist())
+        arrays.store()
+
+    def arrays(self, params: Sequence[Value], frozen: Iterable[Value] = ()) -> ArrayStep:
+        """This optimizer's state as arrays, to train on one float64 vector of the parameter
+        numbers in `params` order (such as `tape.params`) without touching any Value:
+        ``arrays.step(theta, grad)`` updates `theta` in place, exactly as `step()` would the
+        Values; ``arrays.store()`` writes the state back into `opt.state` (PyTorch's names).
+        The parameters in `frozen`, and those of `params` in no group, are left alone."""
+        return ArrayStep(self, params, frozen)
+
+    def _new_values(
+        self, params: tuple[Value, ...], data: Array, grad: Array, old: State, settings: dict[str, Any]
+    ) -> tuple[Array, State]:
+        """One group's update, every number checked finite (else NonFiniteError, naming it)."""
+        self._check_finite(params, "its gradient", grad)
+        with np.errstate(all="ignore"):  # an overflow is found by the checks below, naming it
+            new, state = self._update(data, grad, old, settings)
+        for name, x in (("its new value", new), *state.items()):
+            self._check_finite(params, name, x)
+        return new, state
 
     def _update(self, p: Array, g: Array, old: State, s: dict[str, Any]) -> tuple[Array, State]:
         raise NotImplementedError(f"{type(self).__name__} defines no update: use SGD, RMSprop, Adam or AdamW")
@@ -303,6 +313,80 @@ class Optimizer:
             if k == "lr" or k not in defaults or v != defaults[k].default
         ]
         return f"{name}({n} parameters, {', '.join(shown)})"
+
+
+class _ArrayGroup:
+    """One param group inside an `ArrayStep`: where its parameters sit in the vector, and its
+    state as one array per name."""
+
+    def __init__(self, group: ParamGroup, params: tuple[Value, ...], index: IntArray, columns: State,
+                 stored: list[dict[str, float]]) -> None:  # fmt: skip
+        self.group, self.params, self.index = group, params, index
+        self.columns = columns
+        self.stored = stored  # each parameter's state as opt.state held it when the arrays were made
+        self.updated: set[str] = set()  # the state names a step has written
+
+    def __repr__(self) -> str:
+        return f"_ArrayGroup({len(self.params)} parameters, state {sorted(self.columns)})"
+
+
+class ArrayStep:
+    """An optimizer's update on a vector: `step(theta, grad)` changes the float64 array `theta`
+    (the numbers of the parameters `params`, in that order) in place, as `Optimizer.step()`
+    changes the Values, with the state kept as one array per group and name; `store()` writes
+    that state back into `opt.state`. Made by `Optimizer.arrays(params)`.
+
+    The group's hyperparameters are read at every step (a schedule sets them as usual). The
+    parameters in `frozen` and those of `params` in no group are not updated.
+    """
+
+    def __init__(self, optimizer: Optimizer, params: Sequence[Value], frozen: Iterable[Value] = ()) -> None:
+        position = {id(p): i for i, p in enumerate(params)}
+        skipped = {id(p) for p in frozen}
+        self.optimizer = optimizer
+        self.size = len(position)
+        self.groups: list[_ArrayGroup] = []
+        for group in optimizer.param_groups:
+            members = tuple(p for p in group["params"] if id(p) not in skipped)
+            outside = [p for p in members if id(p) not in position]
+            if outside:
+                raise ValueError(
+                    f"the optimizer's parameter {outside[0]!r} is not one of the {len(position)} "
+                    "parameters being trained (build the optimizer over model.parameters())"
+                )
+            index = np.array([position[id(p)] for p in members], dtype=np.intp)
+            stored = [optimizer.state.get(p, {}) for p in members]
+            columns = {
+                name: optimizer._gather(members, stored, name, default)
+                for name, default in optimizer._state_defaults.items()
+            }
+            self.groups.append(_ArrayGroup(group, members, index, columns, stored))
+
+    def step(self, theta: Array, grad: Array) -> None:
+        """theta ← the optimizer's update of theta given its gradient `grad`, in place; atomic:
+        on a NonFiniteError nothing changes (neither theta nor the state)."""
+        if theta.shape != (self.size,) or grad.shape != (self.size,):
+            raise ValueError(
+                f"step: theta and grad must have shape ({self.size},), got {theta.shape} and {grad.shape}"
+            )
+        updates = [
+            self.optimizer._new_values(g.params, theta[g.index], grad[g.index], g.columns, g.group.settings())
+            for g in self.groups
+        ]
+        for g, (new, state) in zip(self.groups, updates, strict=True):
+            theta[g.index] = new
+            g.columns.update(state)
+            g.updated.update(state)
+
+    def store(self) -> None:
+        """Write the state the steps computed into `opt.state` (plain floats, PyTorch's names)."""
+        for g in self.groups:
+            columns = {name: g.columns[name].tolist() for name in g.updated}
+            for i, p in enumerate(g.params if columns else ()):  # SGD without momentum keeps none
+                self.optimizer.state[p] = {**g.stored[i], **{name: x[i] for name, x in columns.items()}}
+
+    def __repr__(self) -> str:
+        return f"ArrayStep({type(self.optimizer).__name__}, {self.size} parameters, {len(self.groups)} groups)"
 
 
 class SGD(Optimizer):
@@ -564,3 +648,14 @@ def _state(x: object, key: object, names: tuple[str, ...]) -> dict[str, float]:
     if not isinstance(x, Mapping) or not x.keys() <= set(names):
         raise ValueError(f"the state of parameter {key!r} must be a dict with keys among {names}, got {x!r}")
     return {name: check_number(v, f"{name} of parameter {key!r}") for name, v in x.items()}
+
+
+OPTIMIZERS: dict[str, type[Optimizer]] = {"sgd": SGD, "rmsprop": RMSprop, "adam": Adam, "adamw": AdamW}
+"""The optimizers by the lower-case names the lessons and the command line use."""
+
+
+def make_optimizer(name: str, params: Params, **hyperparameters: Any) -> Optimizer:
+    """The optimizer `name` ("sgd", "rmsprop", "adam" or "adamw") over `params`, with these
+    hyperparameters (PyTorch's names; the rest PyTorch's defaults), each checked by the class:
+    ``make_optimizer("adamw", model.parameters(), lr=1e-3, betas=(0.9, 0.99))``."""
+    return OPTIMIZERS[check_choice(name, "optimizer", tuple(OPTIMIZERS))](params, **hyperparameters)

@@ -1,59 +1,71 @@
 """The training loop: the lesson's `update()` grown up, and nothing more.
 
-For each epoch: shuffle the training images (from the seed), and for each minibatch zero the
-gradients, let the schedule (if any) set the learning rate and momentum, compute the batch's
-mean loss and its gradients, and take one optimizer step; then measure the loss and accuracy on
-the validation images. `fit` returns a `History` (per step and per epoch) to plot.
+For each epoch: shuffle the training examples (from the seed), and for each minibatch let the
+schedule (if any) set the learning rate and momentum, compute the batch's mean loss and its
+gradient, and take one optimizer step; then measure the loss and the metrics on the
+validation data. `fit` returns a `History` (per step and per epoch) to plot; `train_epochs`
+is the same loop yielding each epoch's numbers as it ends.
 
-Two engines compute a batch's loss and gradients, to the same numbers (1e-12):
+The loop trains in arrays: the parameters are one float64 vector `theta` (in
+`model.parameters()` order), each step is ``loss, grad = value_and_grad(theta, batch)`` then
+the optimizer's array update of `theta` in place (`Optimizer.arrays`), so no step loops over
+the Values. The numbers go back into the Values (and the optimizer's state into `opt.state`)
+at the end of every epoch, before the evaluation and any callback, and on every way out (an
+error, Ctrl-C): the model is never stale when anyone looks. Frozen parameters
+(`Module.freeze`) are neither updated nor given a gradient.
 
-- ``"dynamic"``: the engine as written, one graph per example, summed into the batch's mean
-  and sent through `backward()`. Slow, but every node is there to look at and draw. The
-  cyclic garbage collector is paused during each step (graphs are acyclic, so it only costs
-  time: see `fit`) and the caller's setting restored however the step ends.
-- ``"tape"``: the per-example loss traced once into a tape (`autograd.trace`) and replayed
-  over each whole batch with numpy.
+Two engines compute a batch's loss and gradient, to the same numbers (1e-12): ``"tape"`` (a
+compiled tape replayed with numpy) and ``"dynamic"`` (a graph per example; see
+`nn._runners`).
 """
 
 from __future__ import annotations
 
 import contextlib
-import gc
+import random
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
 
-from autograd import Value, enable_grad, no_grad
-from autograd.validation import check_choice, check_flag, check_int
+from autograd import Value
+from autograd.engine import set_data_all
+from autograd.validation import check_flag, check_int
 from nn._outputs import BatchOutputs
-from nn.data import Dataset, as_generator, minibatches
-from nn.module import Module
+from nn._runners import ENGINES, Data, Loss, batch_orders, columns_of, gc_paused, make_runner
+from nn.data import Dataset
+from nn.optim import Optimizer
 
-__all__ = ["ENGINES", "Epoch", "History", "Model", "evaluate", "fit", "gc_paused", "predict"]
+__all__ = [
+    "ENGINES",
+    "Accuracy",
+    "Epoch",
+    "History",
+    "Metric",
+    "Model",
+    "accuracy",
+    "evaluate",
+    "fit",
+    "gc_paused",
+    "predict",
+    "train_epochs",
+]
 
-ENGINES = ("tape", "dynamic")
-
-Loss = Callable[[Sequence[Value], Any], Value]
-"""A per-example loss: (the model's outputs, the example's target class) -> a scalar Value."""
+Metric = Callable[[Any, Any], float]
+"""A metric: (the model, a data set) -> a number, such as `accuracy` (or RMSE for ratings)."""
 
 
 class Model(Protocol):
-    """What `fit` trains: called on one image's pixels it returns the class scores; it has
-    `parameters()` (an `nn.Module` such as `MLP`)."""
+    """What `fit` trains: called on one example's inputs (an image's pixels) it returns the
+    outputs (the class scores); it has `parameters()` (an `nn.Module` such as `MLP`)."""
 
     def __call__(self, x: Sequence[Value | float]) -> Sequence[Value]: ...
 
     def parameters(self) -> list[Value]: ...
-
-
-class _Optimizer(Protocol):
-    def zero_grad(self) -> None: ...
-    def step(self) -> None: ...
 
 
 class _Schedule(Protocol):
@@ -65,112 +77,189 @@ class _Schedule(Protocol):
 @dataclass(frozen=True)
 class Epoch:
     """One epoch's numbers: the mean training loss over its batches (weighted by their
-    sizes), the validation loss and accuracy (None without validation data) and the wall
-    time of its training steps."""
+    sizes), the validation loss and accuracy (None without validation data or without an
+    "accuracy" metric), the wall time of its training steps, and every metric by name."""
 
     epoch: int
     train_loss: float
     valid_loss: float | None
     accuracy: float | None
     seconds: float
+    metrics: Mapping[str, float] = field(default_factory=dict)
 
 
 @dataclass
 class History:
-    """What `fit` saw: each step's batch loss and learning rate, and each epoch's numbers."""
+    """What `fit` saw: each step's batch loss, learning rate and momentum (SGD's momentum or
+    Adam's β1, of the first param group; None for an optimizer with neither), and each
+    epoch's numbers."""
 
     batch_losses: list[float] = field(default_factory=list)
     learning_rates: list[float] = field(default_factory=list)
     epochs: list[Epoch] = field(default_factory=list)
-
-
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """The cyclic garbage collector off inside, then as the caller had it (on any exit)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
+    momentums: list[float | None] = field(default_factory=list)
 
 
 def fit(
-    model: Model,
-    optimizer: _Optimizer,
-    train: Dataset,
-    valid: Dataset | None = None,
+    model: Any,
+    optimizer: Optimizer,
+    train: Data,
+    valid: Data | None = None,
     *,
     loss: Loss,
     epochs: int = 1,
-    batch_size: int = 64,
+    batch_size: int | None = 64,
     schedule: _Schedule | None = None,
     engine: str = "tape",
-    rng: np.random.Generator | int | None = None,
+    rng: np.random.Generator | random.Random | int | None = None,
     drop_last: bool = False,
+    metrics: Mapping[str, Metric] | None = None,
     progress: bool = True,
     on_epoch: Callable[[Epoch], None] | None = None,
 ) -> History:
     """Train `model` on `train` for `epochs` epochs of minibatches of `batch_size`.
 
-    `loss(outputs, target)` is one example's loss (e.g. `nn.losses.cross_entropy`); a batch's
-    loss is its mean. The batches are shuffled from `rng` (a seed or a numpy Generator; by
-    default the library's generator, see `nn.manual_seed`).
-    `schedule` (e.g. `nn.schedule.OneCycle`) must cover every step. `progress` shows a tqdm
-    bar on stderr (when tqdm is installed); `on_epoch` is called with each `Epoch` as it ends.
-
-    On the dynamic engine the cyclic GC is paused during each step: the graphs hold no
-    cycles, so the collector frees nothing, and walking a batch's graph (hundreds of
-    thousands of nodes) made a digits step several times slower (see docs/design.md).
+    `train` and `valid`: an `nn.data.Dataset` (images and labels), `nn.data.Ratings`, or a
+    tuple of numpy arrays with one row per example (the model's inputs, then the targets).
+    `loss(outputs, target)` is one example's loss (e.g. `nn.losses.cross_entropy`, or a
+    squared error for ratings) and ``outputs = model(*inputs)``; a batch's loss is its mean.
+    `batch_size` None: every step sees all of `train`, in order (full-batch descent).
+    The batches are shuffled from `rng` (a seed or a numpy Generator; by default the
+    library's generator, see `nn.manual_seed`; a `random.Random` shuffles one order in place
+    each epoch). `schedule` (e.g. `nn.schedule.OneCycle`) must cover every step.
+    `metrics` maps names to functions ``(model, valid) -> float`` measured on `valid` after
+    each epoch (default for a Dataset: {"accuracy": accuracy}). `progress` shows a tqdm bar on
+    stderr; `on_epoch` is called with each `Epoch` as it ends.
     """
-    check_int(epochs, "epochs", min_value=0)
-    check_int(batch_size, "batch_size", min_value=1)
-    check_flag(progress, "progress")
-    check_flag(drop_last, "drop_last")
-    steps = len(train) // batch_size if drop_last else -(-len(train) // batch_size)
-    if epochs and len(train) and not steps:  # an epoch of no step would report a loss of 0.0
-        raise ValueError(
-            f"batch_size={batch_size!r} with drop_last=True takes no step on {len(train)} images: "
-            "nothing would be trained (a smaller batch_size, or drop_last=False)"
-        )
-    runner = _runner(model, loss, check_choice(engine, "engine", ENGINES), train)
-    generator = as_generator(rng)
-    if schedule is not None and schedule.total_steps < epochs * steps:
-        raise ValueError(
-            f"schedule covers {schedule.total_steps} steps, but {epochs} epochs of {steps} batches "
-            f"take {epochs * steps}"
-        )
     history = History()
-    for epoch in range(1, epochs + 1):
-        start = time.perf_counter()
-        total = 0.0
-        batches = minibatches(train, batch_size, rng=generator, drop_last=drop_last)
-        with _progress_bar(steps, epoch, progress) as bar:
-            for images, labels in batches:
-                optimizer.zero_grad()
-                if schedule is not None:
-                    schedule.apply(len(history.batch_losses))
-                batch_loss = runner.loss_and_grad(images, labels)
-                optimizer.step()
-                total += batch_loss * len(labels)
-                history.batch_losses.append(batch_loss)
-                history.learning_rates.append(_learning_rate(optimizer))
-                bar.set_postfix(loss=f"{batch_loss:.4f}", refresh=False)
-                bar.update(1)
-        seconds = time.perf_counter() - start
-        seen = len(train) - len(train) % batch_size if drop_last else len(train)
-        valid_loss, accuracy = runner.evaluate(valid) if valid is not None else (None, None)
-        record = Epoch(epoch, total / max(seen, 1), valid_loss, accuracy, seconds)
-        history.epochs.append(record)
+    for record in train_epochs(
+        model, optimizer, train, valid, loss=loss, epochs=epochs, batch_size=batch_size, schedule=schedule,
+        engine=engine, rng=rng, drop_last=drop_last, metrics=metrics, progress=progress, history=history,
+    ):  # fmt: skip
         if on_epoch is not None:
             on_epoch(record)
     return history
 
 
-def evaluate(model: Model, data: Dataset, *, loss: Loss, engine: str = "tape") -> tuple[float, float]:
+def train_epochs(
+    model: Any,
+    optimizer: Optimizer,
+    train: Data,
+    valid: Data | None = None,
+    *,
+    loss: Loss,
+    epochs: int = 1,
+    batch_size: int | None = 64,
+    schedule: _Schedule | None = None,
+    engine: str = "tape",
+    rng: np.random.Generator | random.Random | int | None = None,
+    drop_last: bool = False,
+    metrics: Mapping[str, Metric] | None = None,
+    progress: bool = False,
+    history: History | None = None,
+) -> Iterator[Epoch]:
+    """`fit`'s loop, yielding each `Epoch` as it ends (the model's Values already hold the
+    epoch's numbers); steps are recorded into `history` if given. Arguments as `fit`'s."""
+    check_int(epochs, "epochs", min_value=0)
+    if batch_size is not None:
+        check_int(batch_size, "batch_size", min_value=1)
+    check_flag(progress, "progress")
+    check_flag(drop_last, "drop_last")
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"optimizer must be an nn.optim optimizer, got {type(optimizer).__name__}: {optimizer!r}")
+    columns = columns_of(train, "train")
+    valid_columns = columns_of(valid, "valid") if valid is not None else None
+    runner = make_runner(model, loss, engine, columns)
+    chosen = {} if metrics is None and not isinstance(train, Dataset) else metrics
+    measures: dict[str, Metric] = dict({"accuracy": Accuracy()} if chosen is None else chosen)
+    n = len(columns[0])
+    size = n if batch_size is None else batch_size
+    steps = n // size if drop_last else -(-n // size)
+    if epochs and n and not steps:  # an epoch of no step would report a loss of 0.0
+        raise ValueError(
+            f"batch_size={batch_size!r} with drop_last=True takes no step on {n} images: "
+            "nothing would be trained (a smaller batch_size, or drop_last=False)"
+        )
+    if schedule is not None and schedule.total_steps < epochs * steps:
+        raise ValueError(
+            f"schedule covers {schedule.total_steps} steps, but {epochs} epochs of {steps} batches "
+            f"take {epochs * steps}"
+        )
+    orders = batch_orders(n, batch_size, rng, drop_last)
+    history = History() if history is None else history
+    params = runner.params
+    frozen = model.frozen_parameters()
+    arrays = optimizer.arrays(params, frozen)
+    theta = np.fromiter((p.data for p in params), np.float64, len(params))
+    step, written = 0, 0
+    try:
+        for epoch in range(1, epochs + 1):
+            start = time.perf_counter()
+            total, seen = 0.0, 0
+            with _progress_bar(steps, epoch, progress) as bar:
+                for index in orders():
+                    if schedule is not None:
+                        schedule.apply(step)
+                    batch = tuple(column[index] for column in columns)
+                    batch_loss, grad = runner.value_and_grad(theta, batch)
+                    arrays.step(theta, grad)
+                    step += 1
+                    total += batch_loss * len(index)
+                    seen += len(index)
+                    history.batch_losses.append(batch_loss)
+                    history.learning_rates.append(_learning_rate(optimizer))
+                    history.momentums.append(_momentum(optimizer))
+                    bar.set_postfix(loss=f"{batch_loss:.4f}", refresh=False)
+                    bar.update(1)
+            seconds = time.perf_counter() - start
+            _write_back(params, theta, arrays)
+            written = step
+            valid_loss, scores = None, {}
+            if valid is not None and valid_columns is not None:
+                valid_loss = runner.mean_loss(valid_columns)
+                scores = {name: float(measure(model, valid)) for name, measure in measures.items()}
+            record = Epoch(epoch, total / max(seen, 1), valid_loss, scores.get("accuracy"), seconds, scores)
+            history.epochs.append(record)
+            yield record
+    finally:  # an error, Ctrl-C, or a caller who stopped iterating: the Values get the numbers
+        if step != written:
+            _write_back(params, theta, arrays)
+
+
+def _write_back(params: list[Value], theta: NDArray[np.float64], arrays: Any) -> None:
+    set_data_all(params, theta.tolist())
+    arrays.store()
+
+
+def accuracy(model: Any, data: Dataset) -> float:
+    """The fraction of `data`'s images whose highest class score is their label."""
+    return _fraction_right(predict(model, data.images), data)
+
+
+class Accuracy:
+    """`accuracy` as `fit`'s default metric: the model's outputs traced once
+    (`nn.BatchOutputs`, traced again only when the model changes) and replayed each epoch."""
+
+    def __init__(self) -> None:
+        self._outputs: BatchOutputs | None = None
+
+    def __call__(self, model: Any, data: Dataset) -> float:
+        if self._outputs is None or self._outputs.model is not model:
+            self._outputs = BatchOutputs(model)
+        return _fraction_right(self._outputs(data.images), data)
+
+    def __repr__(self) -> str:
+        return "Accuracy()"
+
+
+def _fraction_right(scores: NDArray[np.float64], data: Dataset) -> float:
+    return float(np.mean(scores.argmax(axis=1) == data.labels))
+
+
+def evaluate(model: Any, data: Dataset, *, loss: Loss, engine: str = "tape") -> tuple[float, float]:
     """(mean loss, accuracy) of `model` on `data`, computing no gradients."""
-    return _runner(model, loss, check_choice(engine, "engine", ENGINES), data).evaluate(data)
+    columns = columns_of(data)
+    return make_runner(model, loss, engine, columns).mean_loss(columns), accuracy(model, data)
 
 
 def predict(model: Model, images: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -179,67 +268,15 @@ def predict(model: Model, images: NDArray[np.float64]) -> NDArray[np.float64]:
     return BatchOutputs(model)(images)
 
 
-class _Dynamic:
-    """The engine as written: one graph per example."""
-
-    def __init__(self, model: Model, loss: Loss) -> None:
-        self.model, self.loss = model, loss
-
-    def loss_and_grad(self, images: NDArray[np.float64], labels: NDArray[np.int64]) -> float:
-        with gc_paused(), enable_grad():  # a caller's no_grad must not make every gradient 0
-            losses = [self.loss(self.model(x.tolist()), int(y)) for x, y in zip(images, labels)]
-            mean = sum(losses[1:], start=losses[0]) / len(losses)
-            mean.backward()
-            value = mean.data
-            del losses, mean  # freed here by reference counting, while the collector is off
-        return value
-
-    def evaluate(self, data: Dataset) -> tuple[float, float]:
-        total, correct = 0.0, 0
-        with no_grad(), gc_paused():
-            for x, y in zip(data.images, data.labels):
-                outputs = self.model(x.tolist())
-                total += self.loss(outputs, int(y)).data
-                correct += int(np.argmax([o.data for o in outputs]) == y)
-        return total / len(data), correct / len(data)
+def _learning_rate(optimizer: Optimizer) -> float:
+    return float(optimizer.param_groups[0]["lr"])
 
 
-class _Tape:
-    """The per-example loss traced once on the first training example, replayed over batches;
-    the accuracy from the scores, traced likewise."""
-
-    def __init__(self, model: Model, loss: Loss, example: Dataset) -> None:
-        from autograd import trace
-
-        self.model = model
-        self.outputs = BatchOutputs(model)  # the scores, traced at the first evaluation
-        with enable_grad():  # traced in grad mode, as the dynamic engine computes its gradients
-            self.tape = trace(
-                lambda x, y: loss(model(x), y), example.images[0].tolist(), int(example.labels[0])
-            )
-
-    def loss_and_grad(self, images: NDArray[np.float64], labels: NDArray[np.int64]) -> float:
-        return self.tape.backward(images, labels)
-
-    def evaluate(self, data: Dataset) -> tuple[float, float]:
-        scores = self.outputs(data.images)
-        return self.tape(data.images, data.labels), float(np.mean(scores.argmax(axis=1) == data.labels))
-
-
-def _runner(model: Model, loss: Loss, engine: str, example: Dataset) -> _Dynamic | _Tape:
-    if not isinstance(model, Module):
-        raise TypeError(f"model must be an nn.Module, got {type(model).__name__}: {model!r}")
-    if not callable(loss):
-        raise TypeError(f"loss must be a function (outputs, target) -> Value, got {loss!r}")
-    if not len(example):
-        raise ValueError(f"no images to train on: {example!r}")
-    return _Tape(model, loss, example) if engine == "tape" else _Dynamic(model, loss)
-
-
-def _learning_rate(optimizer: _Optimizer) -> float:
-    groups = getattr(optimizer, "param_groups", None)
-    lr = groups[0]["lr"] if groups else getattr(optimizer, "lr", float("nan"))
-    return float(lr)
+def _momentum(optimizer: Optimizer) -> float | None:
+    group = optimizer.param_groups[0]
+    if "betas" in group:
+        return float(group["betas"][0])
+    return float(group["momentum"]) if "momentum" in group else None
 
 
 def _progress_bar(total: int, epoch: int, enabled: bool) -> Any:

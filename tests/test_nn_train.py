@@ -27,23 +27,6 @@ def make_model(kind: str, pixels: int, hidden: int = 8, seed: int = 0) -> MLP:
     return MLP(pixels, [hidden, 10], activation="relu", output_activation="linear", init=he, rng=seed)
 
 
-class SGDWithGroups:
-    """Plain SGD whose learning rate and momentum live in param_groups, as a schedule wants
-    them (the momentum is only recorded)."""
-
-    def __init__(self, params: list[Any], lr: float) -> None:
-        self.params = params
-        self.param_groups = [{"lr": lr, "momentum": 0.0}]
-
-    def zero_grad(self) -> None:
-        for p in self.params:
-            p.grad = 0.0
-
-    def step(self) -> None:
-        for p in self.params:
-            p.data = p.data - self.param_groups[0]["lr"] * p.grad
-
-
 @pytest.fixture(scope="module")
 def tiny():
     """240 digits: 192 to train on, 48 held out."""
@@ -113,7 +96,7 @@ def test_predict_gives_the_engines_outputs(tiny, kind):
 def test_one_cycle_sets_each_steps_learning_rate(tiny):
     train, _ = tiny
     model = make_model("logistic", 64)
-    opt = SGDWithGroups(model.parameters(), lr=0.1)
+    opt = SGD(model.parameters(), lr=0.1)
     schedule = OneCycle(opt, 0.05, 12)
     history = fit(
         model, opt, train, loss=cross_entropy, epochs=2, batch_size=32, schedule=schedule, progress=False
