@@ -12,24 +12,22 @@ from __future__ import annotations
 import csv
 import math
 import random
-import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
-from autograd import Value, trace
-from autograd.errors import NonFiniteError
+from autograd import Value
 from autograd.validation import check_choice, check_int
 from nn import BatchOutputs
 from nn.collab import EmbeddingDotBias
 from nn.data import Ratings, read_crosstab, split_ratings
 from nn.init import Initializer, Normal, Uniform
-from nn.losses import mse_loss
-from nn.optim import SGD, Adam, AdamW, Optimizer
+from nn.optim import Optimizer, make_optimizer
 from nn.schedule import OneCycle
+from nn.train import train_epochs as nn_train_epochs
 
 __all__ = [
     "CROSSTAB",
@@ -42,10 +40,10 @@ __all__ = [
     "Fit",
     "FitSettings",
     "lesson_ratings",
-    "make_optimizer",
     "predictions",
     "rmse",
     "solver_model",
+    "squared_error",
     "start_fit",
     "steps_per_epoch",
     "train_epochs",
@@ -155,12 +153,7 @@ MOVIELENS = FitSettings(
     valid_pct=0.2,
 )
 OPTIMIZERS = ("adam", "adamw", "sgd")
-
-
-def make_optimizer(name: str, params: Sequence[Value], lr: float, weight_decay: float = 0.0) -> Optimizer:
-    """`nn.optim`'s Adam, AdamW or SGD (PyTorch's defaults otherwise) by its lower-case name."""
-    kinds: dict[str, Callable[..., Optimizer]] = {"adam": Adam, "adamw": AdamW, "sgd": SGD}
-    return kinds[check_choice(name, "optimizer", OPTIMIZERS)](params, lr=lr, weight_decay=weight_decay)
+"""The optimizers `FitSettings.optimizer` names (`nn.optim.make_optimizer` makes them)."""
 
 
 @dataclass
@@ -183,7 +176,10 @@ def start_fit(ratings: Ratings, settings: FitSettings = CROSSTAB, *, engine: str
         settings.factors, ratings.n_users, ratings.n_items, bias=settings.bias, y_range=settings.y_range,
         init=settings.init, rng=settings.seed,
     )  # fmt: skip
-    optimizer = make_optimizer(settings.optimizer, model.parameters(), settings.lr, settings.weight_decay)
+    optimizer = make_optimizer(
+        check_choice(settings.optimizer, "optimizer", OPTIMIZERS), model.parameters(), lr=settings.lr,
+        weight_decay=settings.weight_decay,
+    )  # fmt: skip
     schedule = None
     if settings.one_cycle:
         total = settings.epochs * steps_per_epoch(len(train), settings.batch_size)
@@ -218,70 +214,33 @@ def train_epochs(
     engine: str = "tape",
     schedule: OneCycle | None = None,
 ) -> Iterator[EpochRecord]:
-    """Train for `epochs` epochs, yielding a record after each.
+    """Train for `epochs` epochs through `nn.train`'s loop, yielding a record after each.
 
     A step is the mean squared error over a batch (all of `train` when `batch_size` is None,
     as the spreadsheet's Solver does; else batches of that size in a new seeded random order
-    each epoch), its gradients, then `optimizer.step()`; a `schedule` (`nn.schedule.OneCycle`
+    each epoch), its gradient, then the optimizer's step; a `schedule` (`nn.schedule.OneCycle`
     over `epochs · steps_per_epoch(...)` steps) sets the learning rate before each step.
 
     `engine`: "tape" traces one rating's loss once and replays it over each batch with numpy
     (each example's rows gathered, their gradients scatter-added); "dynamic" builds the graph
     of every rating at every step, as `backward()` always does. Both give the same numbers.
     """
-    epochs = check_int(epochs, "epochs", min_value=0)
-    size = len(train) if batch_size is None else check_int(batch_size, "batch_size", min_value=1)
-    step_of = _tape_step(model, train) if check_choice(engine, "engine", ENGINES) == "tape" else None
+    check_choice(engine, "engine", ENGINES)
     rng = random.Random(check_int(seed, "seed"))
-    order = list(range(len(train)))
-    step = 0
-    for epoch in range(1, epochs + 1):
-        start = time.perf_counter()
-        if batch_size is not None:
-            rng.shuffle(order)
-        for in_epoch, batch in enumerate(_batches(order, size), start=1):
-            try:
-                optimizer.zero_grad()
-                if step_of is not None:
-                    step_of(batch)
-                else:
-                    predictions = [model(train.users[j], train.items[j]) for j in batch]
-                    mse_loss(predictions, [train.ratings[j] for j in batch]).backward()
-                if schedule is not None:
-                    schedule.apply(step)
-                optimizer.step()
-            except NonFiniteError as error:  # the engine names the op; say which run diverged
-                lr = optimizer.param_groups[0]["lr"]
-                raise NonFiniteError(
-                    f"{type(optimizer).__name__} at lr {lr:.4g} diverged in epoch {epoch}, "
-                    f"step {in_epoch} of {steps_per_epoch(len(train), batch_size)}: {error}"
-                ) from error
-            step += 1
-        seconds = time.perf_counter() - start
-        yield EpochRecord(epoch, rmse(model, train), rmse(model, valid) if valid else math.nan, seconds)
+    held_out = valid if valid else None
+    for record in nn_train_epochs(
+        model, optimizer, train, held_out, loss=squared_error, epochs=epochs, batch_size=batch_size,
+        schedule=schedule, engine=engine, rng=rng, metrics={"rmse": rmse},
+    ):  # fmt: skip
+        valid_rmse = record.metrics["rmse"] if held_out is not None else math.nan
+        yield EpochRecord(record.epoch, rmse(model, train), valid_rmse, record.seconds)
+
+
+def squared_error(prediction: Value, rating: float) -> Value:
+    """One rating's loss: (prediction − rating)²; a batch's mean of them is its MSE."""
+    return (prediction - rating) ** 2
 
 
 def steps_per_epoch(n_ratings: int, batch_size: int | None) -> int:
     """Optimizer steps in an epoch over `n_ratings` (one when `batch_size` is None)."""
     return 1 if batch_size is None else max(1, math.ceil(n_ratings / batch_size))
-
-
-def _tape_step(model: EmbeddingDotBias, train: Ratings) -> Callable[[Sequence[int]], None]:
-    """`step(batch)`: the batch's mean squared error and its gradients from a compiled tape."""
-
-    def squared_error(user: int, item: int, rating: float) -> Value:
-        return (model(user, item) - rating) ** 2
-
-    tape = trace(squared_error, train.users[0], train.items[0], train.ratings[0])
-    users, items, ratings = (np.array(column) for column in (train.users, train.items, train.ratings))
-
-    def step(batch: Sequence[int]) -> None:
-        chosen = np.array(batch)
-        tape.backward(users[chosen], items[chosen], ratings[chosen])
-
-    return step
-
-
-def _batches(order: Sequence[int], size: int) -> Iterator[Sequence[int]]:
-    for start in range(0, len(order), size):
-        yield order[start : start + size]

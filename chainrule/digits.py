@@ -25,11 +25,13 @@ from autograd import Value
 from autograd.validation import check_choice, check_int
 from nn.init import HeUniform, XavierUniform
 from nn.module import MLP
-from nn.optim import SGD, Adam, AdamW, Optimizer
+from nn.optim import Optimizer
+from nn.optim import make_optimizer as nn_make_optimizer
 from nn.saving import load_json
 
 __all__ = [
     "DEFAULT_LR",
+    "FASTAI_BETAS",
     "MODELS",
     "OPTIMIZERS",
     "confusion_matrix",
@@ -59,15 +61,17 @@ def make_model(kind: str, pixels: int, *, hidden: int = 50, classes: int = 10, s
     )
 
 
+FASTAI_BETAS = {"adamw": {"betas": (0.9, 0.99)}}
+"""The lesson's one change to PyTorch's defaults: fastai's AdamW betas."""
+
+
 def make_optimizer(name: str, params: Sequence[Value], *, lr: float, weight_decay: float = 0.0) -> Optimizer:
-    """SGD, Adam or AdamW (betas (0.9, 0.99), as fastai) with PyTorch's meaning of `weight_decay`:
-    added to the gradient as ``weight_decay · p`` for SGD and Adam, decoupled for AdamW."""
+    """`nn.optim.make_optimizer` with the lesson's defaults: SGD, Adam or AdamW (betas (0.9,
+    0.99), as fastai) with PyTorch's meaning of `weight_decay`: added to the gradient as
+    ``weight_decay · p`` for SGD and Adam, decoupled for AdamW."""
     check_choice(name, "optimizer", OPTIMIZERS)
-    if name == "sgd":
-        return SGD(params, lr=lr, weight_decay=weight_decay)
-    if name == "adam":
-        return Adam(params, lr=lr, weight_decay=weight_decay)
-    return AdamW(params, lr=lr, betas=(0.9, 0.99), weight_decay=weight_decay)
+    settings = FASTAI_BETAS.get(name, {})
+    return nn_make_optimizer(name, params, lr=lr, weight_decay=weight_decay, **settings)
 
 
 def softmax_rows(scores: NDArray[np.float64]) -> NDArray[np.float64]:

@@ -28,11 +28,13 @@ import dataclasses
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from autograd import Value
 from autograd.errors import NonFiniteError
 from autograd.validation import check_choice, check_int, check_number
-from nn.optim import SGD, Adam, Optimizer, RMSprop
+from nn.optim import OPTIMIZERS as NN_OPTIMIZERS
+from nn.optim import Optimizer, make_optimizer
 
 __all__ = [
     "ANN_BETAS",
@@ -92,11 +94,16 @@ SHEET_LEARNING_RATES = {"basic": 1e-4, "momentum": 1e-4, "rmsprop": 0.02, "adam"
 LIBRARY_LEARNING_RATES = {"basic": 1e-4, "momentum": 1e-5, "rmsprop": 0.02, "adam": 0.5}
 """Defaults for `rules="library"`: the sheet's rates, except momentum's (without dampening its
 steps are 10× the sheet's) and Adam's (with bias correction, lr 1 keeps overshooting in a)."""
+LIBRARY_OPTIMIZERS: dict[str, tuple[str, dict[str, Any]]] = {
+    "basic": ("sgd", {}),
+    "momentum": ("sgd", {"momentum": BETA}),
+    "rmsprop": ("rmsprop", {"alpha": BETA}),
+    "adam": ("adam", {"betas": (BETA, BETA)}),
+}
+"""What `rules="library"` runs for each of the sheet's optimizers: `nn.optim`'s name and settings."""
 LIBRARY_SETTINGS = {
-    "basic": "SGD(lr)",
-    "momentum": "SGD(lr, momentum=0.9)",
-    "rmsprop": "RMSprop(lr, alpha=0.9)",
-    "adam": "Adam(lr, betas=(0.9, 0.9))",
+    sheet: f"{NN_OPTIMIZERS[name].__name__}(lr{''.join(f', {k}={v!r}' for k, v in settings.items())})"
+    for sheet, (name, settings) in LIBRARY_OPTIMIZERS.items()
 }
 """What `rules="library"` runs for each optimizer (PyTorch's defaults otherwise: eps=1e-8)."""
 
@@ -317,14 +324,8 @@ def _diverging(what: str, where: str, a: Value, b: Value) -> Iterator[None]:
 
 def library_optimizer(optimizer: str, params: Sequence[Value], lr: float) -> Optimizer:
     """The `nn.optim` optimizer `rules="library"` runs for `optimizer` (`LIBRARY_SETTINGS`)."""
-    check_choice(optimizer, "optimizer", OPTIMIZERS)
-    if optimizer == "basic":
-        return SGD(params, lr=lr)
-    if optimizer == "momentum":
-        return SGD(params, lr=lr, momentum=BETA)
-    if optimizer == "rmsprop":
-        return RMSprop(params, lr=lr, alpha=BETA)
-    return Adam(params, lr=lr, betas=(BETA, BETA))
+    name, settings = LIBRARY_OPTIMIZERS[check_choice(optimizer, "optimizer", OPTIMIZERS)]
+    return make_optimizer(name, params, lr=lr, **settings)
 
 
 def _assign(rule: SheetBasic, news: list[float]) -> None:

@@ -65,7 +65,9 @@ def columns_of(data: object, name: str = "data") -> Columns:
     if isinstance(data, tuple) and len(data) >= 2 and all(isinstance(c, np.ndarray) for c in data):
         lengths = {len(c) for c in data}
         if len(lengths) != 1:
-            raise ValueError(f"{name}: the columns must have one row per example, got lengths {sorted(lengths)}")
+            raise ValueError(
+                f"{name}: the columns must have one row per example, got lengths {sorted(lengths)}"
+            )
         return data
     raise TypeError(
         f"{name} must be an nn.data.Dataset, nn.data.Ratings or a tuple of numpy arrays (inputs..., "

@@ -38,7 +38,17 @@ from autograd.engine import set_data_all
 from autograd.errors import NonFiniteError
 from autograd.validation import check_choice, check_flag, check_int, check_number, finite_floats
 
-__all__ = ["OPTIMIZERS", "SGD", "Adam", "AdamW", "ArrayStep", "Optimizer", "ParamGroup", "RMSprop", "make_optimizer"]
+__all__ = [
+    "OPTIMIZERS",
+    "SGD",
+    "Adam",
+    "AdamW",
+    "ArrayStep",
+    "Optimizer",
+    "ParamGroup",
+    "RMSprop",
+    "make_optimizer",
+]
 
 Check = Callable[[object, str], object]
 Params = Iterable[Value] | Iterable[Mapping[str, Any]]
@@ -386,7 +396,9 @@ class ArrayStep:
                 self.optimizer.state[p] = {**g.stored[i], **{name: x[i] for name, x in columns.items()}}
 
     def __repr__(self) -> str:
-        return f"ArrayStep({type(self.optimizer).__name__}, {self.size} parameters, {len(self.groups)} groups)"
+        return (
+            f"ArrayStep({type(self.optimizer).__name__}, {self.size} parameters, {len(self.groups)} groups)"
+        )
 
 
 class SGD(Optimizer):

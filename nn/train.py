@@ -34,6 +34,7 @@ from numpy.typing import NDArray
 
 from autograd import Value
 from autograd.engine import set_data_all
+from autograd.errors import NonFiniteError
 from autograd.validation import check_flag, check_int
 from nn._outputs import BatchOutputs
 from nn._runners import ENGINES, Data, Loss, batch_orders, columns_of, gc_paused, make_runner
@@ -166,7 +167,9 @@ def train_epochs(
     check_flag(progress, "progress")
     check_flag(drop_last, "drop_last")
     if not isinstance(optimizer, Optimizer):
-        raise TypeError(f"optimizer must be an nn.optim optimizer, got {type(optimizer).__name__}: {optimizer!r}")
+        raise TypeError(
+            f"optimizer must be an nn.optim optimizer, got {type(optimizer).__name__}: {optimizer!r}"
+        )
     columns = columns_of(train, "train")
     valid_columns = columns_of(valid, "valid") if valid is not None else None
     runner = make_runner(model, loss, engine, columns)
@@ -201,8 +204,11 @@ def train_epochs(
                     if schedule is not None:
                         schedule.apply(step)
                     batch = tuple(column[index] for column in columns)
-                    batch_loss, grad = runner.value_and_grad(theta, batch)
-                    arrays.step(theta, grad)
+                    try:
+                        batch_loss, grad = runner.value_and_grad(theta, batch)
+                        arrays.step(theta, grad)
+                    except NonFiniteError as error:  # the engine names the op; say which run diverged
+                        raise _diverged(error, optimizer, epoch, step - (epoch - 1) * steps, steps) from error
                     step += 1
                     total += batch_loss * len(index)
                     seen += len(index)
@@ -224,6 +230,15 @@ def train_epochs(
     finally:  # an error, Ctrl-C, or a caller who stopped iterating: the Values get the numbers
         if step != written:
             _write_back(params, theta, arrays)
+
+
+def _diverged(
+    error: NonFiniteError, optimizer: Optimizer, epoch: int, done: int, steps: int
+) -> NonFiniteError:
+    lr = optimizer.param_groups[0]["lr"]
+    return NonFiniteError(
+        f"{type(optimizer).__name__} at lr {lr:.4g} diverged in epoch {epoch}, step {done + 1} of {steps}: {error}"
+    )
 
 
 def _write_back(params: list[Value], theta: NDArray[np.float64], arrays: Any) -> None:
