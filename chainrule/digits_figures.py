@@ -20,10 +20,11 @@ from nn.train import History
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["confusion_figure", "loss_figure", "mistakes_figure", "weights_figure"]
+__all__ = ["confusion_figure", "loss_figure", "mistakes_figure", "new_figure", "weights_figure"]
 
 
-def _figure(width: float, height: float) -> Figure:
+def new_figure(width: float, height: float) -> Figure:
+    """A figure on its own Agg canvas (no pyplot, no window, no global state)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -35,7 +36,7 @@ def _figure(width: float, height: float) -> Figure:
 def loss_figure(histories: Mapping[str, History], *, smooth: int = 10) -> Figure:
     """Each run's batch loss against its step (a running mean over `smooth` steps), side by
     side on one log-scaled axis, with its validation loss after each epoch as dots."""
-    figure = _figure(8.0, 4.5)
+    figure = new_figure(8.0, 4.5)
     axes = figure.add_subplot()
     for name, history in histories.items():
         losses = np.asarray(history.batch_losses)
@@ -60,7 +61,7 @@ def weights_figure(model: MLP, image_shape: tuple[int, int]) -> Figure:
     """The weights of each output neuron of a one-layer model, drawn as an image: red pixels
     push towards that digit, blue ones away."""
     (layer,) = model.layers
-    figure = _figure(10.0, 2.4)
+    figure = new_figure(10.0, 2.4)
     grid = figure.subplots(1, len(layer.neurons))
     for digit, (axes, neuron) in enumerate(zip(grid, layer.neurons)):
         weights = np.array([w.data for w in neuron.w]).reshape(image_shape)
@@ -73,7 +74,7 @@ def weights_figure(model: MLP, image_shape: tuple[int, int]) -> Figure:
 
 def confusion_figure(matrix: NDArray[np.int64]) -> Figure:
     """The confusion matrix, counts written in each cell (rows: the true digit)."""
-    figure = _figure(5.5, 5.0)
+    figure = new_figure(5.5, 5.0)
     axes = figure.add_subplot()
     axes.imshow(matrix, cmap="Blues")
     classes = len(matrix)
@@ -98,7 +99,7 @@ def mistakes_figure(
 ) -> Figure:
     """The images at `indices`, each titled with its label, the prediction and its probability."""
     count = max(1, len(indices))
-    figure = _figure(1.6 * count, 2.2)
+    figure = new_figure(1.6 * count, 2.2)
     grid = np.atleast_1d(figure.subplots(1, count))
     for axes, index in zip(grid, indices):
         axes.imshow(data.images[index].reshape(data.image_shape), cmap="gray_r")

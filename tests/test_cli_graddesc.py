@@ -130,7 +130,7 @@ def test_many_epochs_show_the_first_and_last_four(capsys: pytest.CaptureFixture[
         (["--epochs", "0"], "--epochs: must be >= 1, got '0'"),
         (["--epochs", "two"], "--epochs: 'two' is not a whole number"),
         (["--lr", "fast"], "--lr: 'fast' is not a number"),
-        (["--lr", "-1"], "--lr: learning rates must be >= 0, got '-1'"),
+        (["--lr", "-1"], "--lr: must be > 0, got '-1'"),
         (["--lr", "1", "2"], "--lr: give one learning rate, or one per optimizer (4), got 2"),
         (["--optimizer", "basic", "--lr", "1"], "with --lr 1: "),
         (["--plot", "paths.xyz"], "--plot: cannot tell the format of 'paths.xyz'"),

@@ -108,7 +108,7 @@ def test_zero_epochs(capsys: pytest.CaptureFixture[str]) -> None:
     [
         (["--lr", "fast"], "--lr: 'fast' is not a number"),
         (["--lr", "nan"], "--lr: 'nan' is not a finite number"),
-        (["--lr", "-0.5"], "--lr: learning rates must be >= 0, got '-0.5'"),
+        (["--lr", "-0.5"], "--lr: must be > 0, got '-0.5'"),
         (["--epochs", "-1"], "--epochs: must be >= 0, got '-1'"),
         (["--epochs", "4.5"], "--epochs: '4.5' is not a whole number"),
         (["--weights", "0.1,0.2,0.3"], "--weights: expected 8 comma-separated numbers (W1,...,W8), got 3"),

@@ -163,9 +163,9 @@ def _settings(args: argparse.Namespace, base: FitSettings, bundled: bool) -> Fit
     if args.optimizer is not None:
         changes["optimizer"] = args.optimizer
     if args.lr is not None:
-        changes["lr"] = _non_negative(args.lr, "--lr")
+        changes["lr"] = parse_number(args.lr, "--lr")
     if args.weight_decay is not None:
-        changes["weight_decay"] = _non_negative(args.weight_decay, "--weight-decay")
+        changes["weight_decay"] = parse_number(args.weight_decay, "--weight-decay")
     if args.epochs is not None:
         changes["epochs"] = parse_count(args.epochs, "--epochs", min_value=1)
     if args.batch_size is not None:
@@ -174,10 +174,7 @@ def _settings(args: argparse.Namespace, base: FitSettings, bundled: bool) -> Fit
     if args.one_cycle is not None:
         changes["one_cycle"] = args.one_cycle
     if args.valid_pct is not None:
-        pct = parse_number(args.valid_pct, "--valid-pct")
-        if not 0.0 <= pct < 1.0:
-            raise CLIError(f"--valid-pct: must be at least 0 and below 1, got {args.valid_pct!r}")
-        changes["valid_pct"] = pct
+        changes["valid_pct"] = parse_number(args.valid_pct, "--valid-pct")
     elif not bundled:
         changes["valid_pct"] = 0.2
     if args.seed is not None:
@@ -248,13 +245,6 @@ def _movie_lines(
         mean, count = means[item]
         lines.append(f"  {text.rjust(width)}  {mean:4.2f}  {count:7d}  {ratings.title(item)}")
     return "\n".join(lines)
-
-
-def _non_negative(text: str, option: str) -> float:
-    x = parse_number(text, option)
-    if x < 0.0:
-        raise CLIError(f"{option}: must be >= 0, got {text!r}")
-    return x
 
 
 def _y_range(text: str) -> tuple[float, float]:

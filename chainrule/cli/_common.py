@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import math
 import os
 import stat
@@ -32,6 +33,8 @@ from chainrule.spreadsheet import DEFAULT_INPUTS, DEFAULT_TARGETS, DEFAULT_WEIGH
 from nn._files import write_file
 
 __all__ = [
+    "BOUNDS",
+    "Bounds",
     "CLIError",
     "CommandParser",
     "add_network_arguments",
@@ -120,7 +123,43 @@ class _FlagOnce(_StoreOnce):
 # ---- numbers ----
 
 
+@dataclasses.dataclass(frozen=True)
+class Bounds:
+    """Where an option's number must lie: above (or at) `low`, below `high`."""
+
+    low: float | None = None
+    low_allowed: bool = True
+    high: float | None = None
+
+    def check(self, x: float, text: str, option: str) -> float:
+        if self.low is not None and (x < self.low or (x == self.low and not self.low_allowed)):
+            sign = ">=" if self.low_allowed else ">"
+            raise CLIError(f"{option}: must be {sign} {self.low:g}, got {text!r}")
+        if self.high is not None and x >= self.high:
+            raise CLIError(f"{option}: must be below {self.high:g}, got {text!r}")
+        return x
+
+    def __repr__(self) -> str:
+        return f"Bounds(low={self.low!r}, low_allowed={self.low_allowed!r}, high={self.high!r})"
+
+
+BOUNDS = {
+    "--lr": Bounds(0.0, low_allowed=False),  # 0 trains nothing: an error in every command alike
+    "--weight-decay": Bounds(0.0),
+    "--valid-pct": Bounds(0.0, high=1.0),
+}
+"""The bounds of every number option, the same in each command that has the option."""
+
+
 def parse_number(text: str, option: str) -> float:
+    """`text` as a finite float within `option`'s `BOUNDS` (if it has any), or a CLIError
+    naming `option` and the text."""
+    x = _finite(text, option)
+    bounds = BOUNDS.get(option)
+    return bounds.check(x, text, option) if bounds is not None else x
+
+
+def _finite(text: str, option: str) -> float:
     """`text` as a finite float in decimal notation (`autograd.validation.parse_decimal`, as
     the data readers read their numbers: never "4_5" or Arabic-Indic digits, as Python's
     float() would), or a CLIError naming `option` and the text."""

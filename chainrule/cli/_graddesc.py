@@ -219,10 +219,5 @@ def _learning_rates(texts: list[str] | None, optimizers: list[str], rules: str) 
         raise CLIError(
             f"--lr: give one learning rate, or one per optimizer ({len(optimizers)}), got {len(texts)}"
         )
-    rates = []
-    for text in texts:
-        lr = parse_number(text, "--lr")
-        if lr < 0.0:
-            raise CLIError(f"--lr: learning rates must be >= 0, got {text!r}")
-        rates.append(lr)
+    rates = [parse_number(text, "--lr") for text in texts]
     return rates * len(optimizers) if len(rates) == 1 else rates

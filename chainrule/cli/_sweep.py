@@ -8,7 +8,6 @@ from typing import Any
 
 from chainrule.cli._common import (
     NETWORK_OPTIONS,
-    CLIError,
     add_network_arguments,
     check_outputs,
     network_values,
@@ -61,7 +60,7 @@ def add_parser(subcommands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    learning_rates = [_learning_rate(text) for text in args.lr]
+    learning_rates = [parse_number(text, "--lr") for text in args.lr]
     epochs = parse_count(args.epochs, "--epochs")
     inputs, weights, targets = network_values(args)
     check_outputs((args.csv, "--csv"), (args.plot, "--plot"))
@@ -99,10 +98,3 @@ def run(args: argparse.Namespace) -> int:
         if path is not None:
             print(f"wrote {path}")
     return 0
-
-
-def _learning_rate(text: str) -> float:
-    lr = parse_number(text, "--lr")
-    if lr < 0.0:
-        raise CLIError(f"--lr: learning rates must be >= 0, got {text!r}")
-    return lr

