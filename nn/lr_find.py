@@ -82,7 +82,10 @@ class LRFinder:
         )
 
     def __repr__(self) -> str:
-        return f"LRFinder({len(self.lrs)} steps, steepest={self.steepest!r}, minimum_div_10={self.minimum_div_10!r})"
+        return (
+            f"LRFinder({len(self.lrs)} steps, steepest={self.steepest!r}, "
+            f"minimum_div_10={self.minimum_div_10!r})"
+        )
 
 
 def lr_find(
@@ -113,7 +116,9 @@ def lr_find(
     if batch_size is not None:
         check_int(batch_size, "batch_size", min_value=1)
     if not isinstance(optimizer, Optimizer):
-        raise TypeError(f"optimizer must be an nn.optim optimizer, got {type(optimizer).__name__}: {optimizer!r}")
+        raise TypeError(
+            f"optimizer must be an nn.optim optimizer, got {type(optimizer).__name__}: {optimizer!r}"
+        )
     columns = columns_of(train, "train")
     runner = make_runner(model, loss, engine, columns)
     params = runner.params
@@ -146,7 +151,9 @@ def lr_find(
             smoothed.append(value)
             best = min(best, value)
             if stop_div and value > DIVERGED * best:
-                reason = f"diverged at lr {lr:.2g}: smoothed loss {value:.4g} > {DIVERGED:g} × best {best:.4g}"
+                reason = (
+                    f"diverged at lr {lr:.2g}: smoothed loss {value:.4g} > {DIVERGED:g} × best {best:.4g}"
+                )
                 break
     finally:  # the model and the optimizer as they were (the arrays' state is never stored)
         for group, lr in zip(optimizer.param_groups, saved_lrs, strict=True):

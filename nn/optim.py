@@ -47,6 +47,8 @@ __all__ = [
     "Optimizer",
     "ParamGroup",
     "RMSprop",
+    "even_mults",
+    "layer_group_params",
     "make_optimizer",
 ]
 
@@ -671,3 +673,30 @@ def make_optimizer(name: str, params: Params, **hyperparameters: Any) -> Optimiz
     hyperparameters (PyTorch's names; the rest PyTorch's defaults), each checked by the class:
     ``make_optimizer("adamw", model.parameters(), lr=1e-3, betas=(0.9, 0.99))``."""
     return OPTIMIZERS[check_choice(name, "optimizer", tuple(OPTIMIZERS))](params, **hyperparameters)
+
+
+def even_mults(start: float, stop: float, n: int) -> list[float]:
+    """`n` numbers from `start` to `stop` in equal ratios (fastai's `even_mults`):
+    ``start · (stop/start) ** (i / (n − 1))``; one number is `stop`."""
+    lo = check_number(start, "start", min_value=0.0, exclude_min=True)
+    hi = check_number(stop, "stop", min_value=0.0, exclude_min=True)
+    n = check_int(n, "n", min_value=1)
+    if n == 1:
+        return [hi]
+    return [lo * (hi / lo) ** (i / (n - 1)) for i in range(n)]
+
+
+def layer_group_params(model: Any, lr: float | tuple[float, float]) -> list[dict[str, Any]]:
+    """One param group per layer group of `model` (`Module.layer_groups()`, input to output),
+    for discriminative learning rates as fastai's ``lr=slice(lo, hi)`` gives them: a pair
+    (lo, hi) spreads the rates geometrically from lo (the first group, the most general
+    features) to hi (the last, the head); one number gives every group that rate.
+    ``Adam(layer_group_params(model, (1e-4, 1e-2)))``."""
+    groups = model.layer_groups()
+    if isinstance(lr, tuple):
+        if len(lr) != 2:
+            raise ValueError(f"lr must be a number or a pair (lo, hi), got {lr!r}")
+        rates = even_mults(lr[0], lr[1], len(groups))
+    else:
+        rates = [_positive(lr, "lr")] * len(groups)
+    return [{"params": group.parameters(), "lr": rate} for group, rate in zip(groups, rates, strict=True)]

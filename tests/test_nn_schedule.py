@@ -75,3 +75,22 @@ def test_a_step_outside_the_cycle_is_an_error():
         one_cycle().lr(100)
     with pytest.raises(TypeError, match="param_groups"):
         OneCycle(object(), 1e-2, 10)  # type: ignore[arg-type]
+
+
+def test_each_group_keeps_its_own_peak():
+    """Discriminative rates: groups at 1e-4 and 1e-2 each follow their own cycle (it used to
+    write one rate, 1e-2, into both)."""
+    optimizer = Groups({"lr": 1e-4, "momentum": 0.0}, {"lr": 1e-2, "momentum": 0.0})
+    schedule = OneCycle(optimizer, None, 100)
+    schedule.apply(30)  # the peak
+    assert [g["lr"] for g in optimizer.param_groups] == [1e-4, 1e-2]
+    schedule.apply(0)
+    assert [g["lr"] for g in optimizer.param_groups] == pytest.approx([1e-4 / 25, 1e-2 / 25], rel=1e-12)
+    assert schedule.lr(65, group=1) == pytest.approx(100 * schedule.lr(65, group=0), rel=1e-12)
+    listed = OneCycle(optimizer, [1e-3, 1e-1], 100)
+    listed.apply(30)
+    assert [g["lr"] for g in optimizer.param_groups] == [1e-3, 1e-1]
+    OneCycle(optimizer, 5e-3, 100).apply(30)  # one number: every group's peak (PyTorch's OneCycleLR)
+    assert [g["lr"] for g in optimizer.param_groups] == [5e-3, 5e-3]
+    with pytest.raises(ValueError, match="max_lr lists 1 rates, the optimizer has 2 param groups"):
+        OneCycle(optimizer, [1e-3], 100)

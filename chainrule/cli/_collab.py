@@ -7,6 +7,7 @@ import argparse
 import dataclasses
 import io
 import math
+import random
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from chainrule.cli._common import (
     parse_numbers,
     write_output,
 )
+from chainrule.cli._finder import print_finder
 from chainrule.collab import (
     CROSSTAB,
     ENGINES,
@@ -28,11 +30,13 @@ from chainrule.collab import (
     SOLVER_RMSE,
     FitSettings,
     lesson_ratings,
+    squared_error,
     start_fit,
 )
 from chainrule.collab_io import save_model
 from chainrule.embeddings import component_ends, factor_map_figure, item_biases, mean_ratings, most_rated
 from nn.data import FORMATS, DataFileError, Ratings, read_ratings
+from nn.lr_find import lr_find
 
 RANKED_AMONG = 1000  # on large data, rank the most-rated movies only, as the lesson does
 PLOTTED = 50  # movies on the factor map
@@ -81,6 +85,12 @@ def add_parser(subcommands: Any) -> None:
     group.add_argument("--valid-pct", metavar="P", help="share of the ratings held out (0 for none)")
     group.add_argument("--seed", help="for the split, the initial weights and the batches (default 0)")
     group.add_argument("--engine", choices=ENGINES, default="tape", help="compiled tape (default) or dynamic")
+    parser.add_argument(
+        "--lr-find",
+        action="store_true",
+        help="run fastai's learning-rate finder instead of fitting (1e-7 → 10 over 100 steps): print its "
+        "two suggestions and the curve (--plot writes the picture)",
+    )
     parser.add_argument("--every", metavar="N", help="print every Nth epoch and the last (default: all)")
     parser.add_argument("--top", default="10", metavar="N", help="movies shown at each end (default 10)")
     parser.add_argument("--plot", metavar="PATH", help="write a PNG of the movie factors' main axes here")
@@ -96,6 +106,8 @@ def run(args: argparse.Namespace) -> int:
         every = parse_count(args.every, "--every", min_value=1)
     top = parse_count(args.top, "--top")
     check_outputs((args.plot, "--plot"), (args.save, "--save"))
+    if args.lr_find:
+        return _lr_find(args, ratings, settings)
     with numbers_that_fit(args, ("--lr", "--weight-decay", "--y-range", "--valid-pct")):
         fit = start_fit(ratings, settings, engine=args.engine)
         held_out = len(fit.valid) if fit.valid is not None else 0
@@ -125,6 +137,22 @@ def run(args: argparse.Namespace) -> int:
         save_model(fit.model, ratings, text)
         write_output(args.save, text.getvalue().encode(), "--save")
         print(f"wrote {args.save}")
+    return 0
+
+
+def _lr_find(args: argparse.Namespace, ratings: Ratings, settings: FitSettings) -> int:
+    if args.save is not None:
+        raise CLIError("--save: --lr-find fits nothing to save")
+    with numbers_that_fit(args, ("--lr", "--weight-decay", "--y-range")):
+        fit = start_fit(ratings, settings, engine=args.engine)
+        print(
+            f"{ratings}: {len(fit.train)} to train on; {fit.model!r}, {fit.optimizer!r}, {_batches(settings)}"
+        )
+        finder = lr_find(
+            fit.model, fit.optimizer, fit.train, loss=squared_error, batch_size=settings.batch_size,
+            engine=args.engine, rng=random.Random(settings.seed),
+        )  # fmt: skip
+    print_finder(finder, args.plot, f"{fit.model!r}")
     return 0
 
 
