@@ -97,3 +97,55 @@ def test_a_truncated_file_ends_in_one_line_naming_it(tmp_path, capsys):
     path.write_bytes(path.read_bytes()[:-20])
     assert main(["train", "mnist", "--data", str(data)]) == 2
     assert "train-images-idx3-ubyte.gz' is a damaged or truncated gzip" in one_line_error(capsys, "train")
+
+
+def test_the_defaults_reach_the_goal_on_digits(capsys):
+    """`chainrule train digits` with no options: >= 97 % of the held-out digits (the goal of
+    issue 23; its time is the benchmark's business, not a test's)."""
+    assert main(["train", "digits"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].endswith("adamw lr 0.06 one-cycle, weight decay 0.1, batch 64, tape engine")
+    match = re.match(r"accuracy (\d+\.\d\d)% \((\d+)/359\) after 12 epochs", lines[-1])
+    assert match and int(match[2]) >= 0.97 * 359, lines[-1]
+
+
+def test_the_lessons_settings_are_one_flag_away(capsys, monkeypatch):
+    seen: dict[str, object] = {}
+
+    def fake_fit(model, optimizer, train, valid, **options):  # the settings, not a run
+        seen.update(options, optimizer=optimizer)
+        raise SystemExit(0)
+
+    monkeypatch.setattr("chainrule.cli._train.fit", fake_fit)
+    main(["train", "digits", "--lesson"])  # (ends where fake_fit stops it)
+    assert seen["epochs"] == 5 and seen["batch_size"] == 64 and seen["schedule"] is None
+    assert repr(seen["optimizer"]).startswith("Adam(") and "lr=0.001" in repr(seen["optimizer"])
+    assert capsys.readouterr().out.startswith(
+        "digits train: 1438 images, digits valid: 359; mlp 64 → 50 → 10; adam lr 0.001, weight decay 0"
+    )
+
+
+def test_lr_find_prints_the_suggestions_and_draws_the_curve(tmp_path, capsys):
+    plot = tmp_path / "finder.png"
+    assert main(["train", "digits", "--lr-find", "--plot", str(plot)]) == 0
+    out = capsys.readouterr().out
+    summary = re.search(r"lr_find: steepest descent at lr ([\d.e+-]+), minimum ÷ 10 at lr ([\d.e+-]+)", out)
+    assert summary, out
+    assert 1e-3 < float(summary[1]) < 1.0 and 1e-3 < float(summary[2]) < 1.0
+    assert out.splitlines()[-1] == f"wrote {plot}" and Image.open(plot).format == "PNG"
+    assert "epoch" not in out  # it trains nothing
+
+
+def test_collab_lr_find(tmp_path, capsys):
+    assert main(["collab", "--lr-find", "--plot", str(tmp_path / "c.png")]) == 0
+    out = capsys.readouterr().out
+    assert "lr_find: steepest descent at lr " in out and "(100 steps; num_it=100 steps done)" in out
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["train", "digits"], ["sweep"], ["graddesc"], ["collab"]],
+)
+def test_a_learning_rate_of_0_is_refused_by_every_command(argv, capsys):
+    assert main([*argv, "--lr", "0"]) == 2
+    assert "--lr: must be > 0, got '0'" in one_line_error(capsys, argv[0])
