@@ -20,7 +20,7 @@ from hypothesis.errors import InvalidArgument
 
 from autograd.engine import Value, apply
 from autograd.ops import OPS as TABLE
-from autograd.validation import is_number
+from autograd.validation import is_int, is_number
 
 __all__ = ["OPS", "Graph", "graphs", "values"]
 
@@ -113,7 +113,7 @@ def graphs(
     (diamonds) and may be plain numbers.
     """
     for name, n in (("min_leaves", min_leaves), ("max_leaves", max_leaves), ("max_ops", max_ops)):
-        if isinstance(n, bool) or not isinstance(n, int) or n < (0 if name == "max_ops" else 1):
+        if not is_int(n) or n < (0 if name == "max_ops" else 1):
             raise InvalidArgument(f"{name}={n!r} must be an int >= {0 if name == 'max_ops' else 1}")
     if min_leaves > max_leaves:
         raise InvalidArgument(f"min_leaves={min_leaves!r} must be <= max_leaves={max_leaves!r}")

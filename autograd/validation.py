@@ -13,7 +13,7 @@ import numbers
 import re
 import sys
 from collections.abc import Collection, Sequence
-from typing import TypeVar
+from typing import TypeGuard, TypeVar
 
 __all__ = [
     "DECIMAL_NUMBER",
@@ -25,6 +25,7 @@ __all__ = [
     "check_number",
     "check_sequence",
     "finite_floats",
+    "is_int",
     "is_number",
     "parse_decimal",
 ]
@@ -59,6 +60,11 @@ def is_number(x: object) -> bool:
     return isinstance(x, numbers.Real) and not isinstance(x, bool)
 
 
+def is_int(x: object) -> TypeGuard[numbers.Integral]:
+    """An integer that is not a bool: int or any `numbers.Integral` (numpy's integers too)."""
+    return isinstance(x, numbers.Integral) and not isinstance(x, bool)
+
+
 def check_number(
     x: object,
     name: str,
@@ -83,7 +89,7 @@ def check_number(
 
 def check_int(x: object, name: str, *, min_value: int | None = None, max_value: int | None = None) -> int:
     """`x` as an int (any `numbers.Integral` but bool, numpy's integers included) within the bounds."""
-    if isinstance(x, bool) or not isinstance(x, numbers.Integral):
+    if not is_int(x):
         raise TypeError(f"{name} must be an int, got {type(x).__name__}: {x!r}")
     value = int(x)
     _check_bounds(value, x, name, min_value, max_value, False, False)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from autograd.validation import check_int, check_number, finite_floats
 from chainrule.spreadsheet import (
     DEFAULT_EPOCHS,
     DEFAULT_INPUTS,
@@ -21,9 +22,6 @@ from chainrule.spreadsheet import (
     GRADIENT_NAMES,
     WEIGHT_NAMES,
     EpochRecord,
-    check_epochs,
-    check_learning_rate,
-    finite_floats,
 )
 
 __all__ = ["forward", "gradients", "sigmoid", "train"]
@@ -94,8 +92,8 @@ def train(
     targets: Sequence[float] = DEFAULT_TARGETS,
 ) -> list[EpochRecord]:
     """`epochs` plain SGD updates w ← w − lr·∂E/∂w; one record per epoch, epoch 0 untrained."""
-    lr = check_learning_rate(lr)
-    epochs = check_epochs(epochs)
+    lr = check_number(lr, "lr", min_value=0.0)
+    epochs = check_int(epochs, "epochs", min_value=0)
     w = finite_floats(weights, 8, "weights")
     records = []
     for epoch in range(epochs + 1):

@@ -1,13 +1,13 @@
 """The course spreadsheet's layout, free of the engine: its numbers, its names, one row of a
-training trace, and the checks the lessons share.
+training trace.
 
 `nn.teaching` builds the same network on the engine with the same numbers and names (a test
-checks they agree); they are repeated here because the closed form must not import the engine."""
+checks they agree); they are repeated here because the closed form must not import the engine (its
+argument checks are `autograd.validation`'s, which loads no engine)."""
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 DEFAULT_INPUTS = (0.05, 0.1)
@@ -44,36 +44,3 @@ class EpochRecord:
     def row(self) -> list[float]:
         """lr, epoch, then the values in `TRACE_NAMES` order: one CSV row."""
         return [self.lr, self.epoch, *(self.values[name] for name in TRACE_NAMES)]
-
-
-def check_count(numbers: Sequence[object], count: int, name: str) -> None:
-    if isinstance(numbers, (str, bytes)) or not isinstance(numbers, Sequence) or len(numbers) != count:
-        raise ValueError(f"{name} must be a sequence of {count} numbers, got {numbers!r}")
-
-
-def check_learning_rate(lr: float) -> float:
-    """`lr` as a float if it is a finite number >= 0 (what `nn.optim.SGD` accepts)."""
-    if isinstance(lr, bool) or not isinstance(lr, (int, float)):
-        raise TypeError(f"lr must be an int or float, got {type(lr).__name__}: {lr!r}")
-    if not math.isfinite(lr) or lr < 0.0:
-        raise ValueError(f"lr must be a finite number >= 0, got {lr!r}")
-    return float(lr)
-
-
-def check_epochs(epochs: int) -> int:
-    if isinstance(epochs, bool) or not isinstance(epochs, int):
-        raise TypeError(f"epochs must be an int, got {type(epochs).__name__}: {epochs!r}")
-    if epochs < 0:
-        raise ValueError(f"epochs must be >= 0, got {epochs!r}")
-    return epochs
-
-
-def finite_floats(numbers: Sequence[float], count: int, name: str) -> tuple[float, ...]:
-    """`numbers` as floats, if there are `count` of them and each is a finite int or float."""
-    check_count(numbers, count, name)
-    for x in numbers:
-        if isinstance(x, bool) or not isinstance(x, (int, float)):
-            raise TypeError(f"{name} must hold ints or floats, got {type(x).__name__}: {x!r}")
-        if not math.isfinite(x):
-            raise ValueError(f"{name} must be finite, got {x!r} in {numbers!r}")
-    return tuple(float(x) for x in numbers)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from autograd.validation import check_int
+from autograd.validation import check_int, finite_floats
 from chainrule.spreadsheet import (
     DEFAULT_EPOCHS,
     DEFAULT_INPUTS,
@@ -16,8 +16,6 @@ from chainrule.spreadsheet import (
     GRADIENT_NAMES,
     WEIGHT_NAMES,
     EpochRecord,
-    check_epochs,
-    finite_floats,
 )
 from nn.optim import SGD
 from nn.teaching import TeachingNetwork, teaching_network
@@ -38,7 +36,7 @@ def train(
     """`epochs` updates of plain SGD on E_total, recorded epoch by epoch: epoch 0 (the
     untrained network), every `every`-th epoch and the last (`every=epochs`: the first and
     the last only, for long runs). `on_epoch()` is called after each epoch (a progress bar)."""
-    epochs = check_epochs(epochs)
+    epochs = check_int(epochs, "epochs", min_value=0)
     every = check_int(every, "every", min_value=1)
     weights = finite_floats(weights, 8, "weights")  # new Values below: the caller's stay as they are
     network = teaching_network(inputs, weights, targets)

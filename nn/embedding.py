@@ -11,7 +11,7 @@ import numbers
 import random
 
 from autograd import Value, select
-from autograd.validation import check_int, is_number
+from autograd.validation import check_int, is_int, is_number
 from nn.init import Initializer, Normal, as_rng
 from nn.module import Module
 
@@ -56,7 +56,7 @@ class Embedding(Module):
     def check_index(self, index: object) -> int:
         """`index` as an int if it names a row: a TypeError for a non-integer (1.0, True, '1'),
         an IndexError outside 0 … num − 1 (negative indices count from nowhere, as in PyTorch)."""
-        if isinstance(index, bool) or not isinstance(index, numbers.Integral):
+        if not is_int(index):
             raise TypeError(f"{self!r} is indexed by an int, got {type(index).__name__}: {index!r}")
         i = int(index)
         if not 0 <= i < self.num:

@@ -9,12 +9,11 @@ An initialiser is called as ``init(fan_in, fan_out, rng)`` and returns a float.
 from __future__ import annotations
 
 import math
-import numbers
 import random
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
-from autograd.validation import check_int, check_number
+from autograd.validation import check_int, check_number, is_int
 
 __all__ = [
     "Constant",
@@ -62,7 +61,7 @@ def as_rng(rng: random.Random | int | None) -> random.Random:
         return _generator
     if isinstance(rng, random.Random):
         return rng
-    if isinstance(rng, bool) or not isinstance(rng, numbers.Integral):
+    if not is_int(rng):
         raise TypeError(
             f"rng must be None, a random.Random or an int seed, got {type(rng).__name__}: {rng!r}"
         )

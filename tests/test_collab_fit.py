@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import random
+from typing import Any
 
 import numpy as np
 import pytest
@@ -18,7 +19,8 @@ from nn.optim import Adam
 from nn.schedule import OneCycle
 
 
-def own_loop(model, optimizer, train, *, epochs, batch_size, seed, engine, schedule=None):
+def own_loop(model: Any, optimizer: Any, train: Any, *, epochs: int, batch_size: int | None, seed: int,
+             engine: str, schedule: Any = None) -> list[float]:  # fmt: skip
     """collab's loop before it trained through `nn.train` (its code, kept as the reference)."""
     tape = trace(lambda u, i, r: (model(u, i) - r) ** 2, train.users[0], train.items[0], train.ratings[0])
     users, items, ratings = (np.array(c) for c in (train.users, train.items, train.ratings))

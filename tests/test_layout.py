@@ -15,7 +15,25 @@ def _modules_loaded_by(statement: str) -> set[str]:
 def test_the_closed_form_loads_no_part_of_the_engine() -> None:
     loaded = _modules_loaded_by("import chainrule.closed_form")
     assert "chainrule.closed_form" in loaded
-    assert not {m for m in loaded if m == "autograd" or m.startswith(("autograd.", "nn.")) or m == "nn"}
+    autograd = {m for m in loaded if m == "autograd" or m.startswith("autograd.")}
+    assert autograd == {"autograd", "autograd._clash", "autograd.validation"}  # the package lazy
+    assert not {m for m in loaded if m.startswith("nn.") or m == "nn"}
+
+
+def test_importing_autograd_loads_only_what_is_used() -> None:
+    assert {m for m in _modules_loaded_by("import autograd") if m.startswith("autograd")} == {"autograd", "autograd._clash"}
+    loaded = _modules_loaded_by("from autograd import Value")
+    assert "autograd.engine" in loaded and "autograd.tape" not in loaded
+
+
+def test_the_lazy_names_are_the_public_ones() -> None:
+    import autograd
+
+    where = vars(autograd)["_WHERE"]
+    assert set(where) == set(autograd.__all__)
+    for name, module in where.items():  # each from where the table says
+        assert getattr(autograd, name) is getattr(__import__(module, fromlist=[name]), name)
+    assert autograd.engine.Value is autograd.Value  # a submodule by its name, as before
 
 
 @pytest.mark.parametrize("package", ["autograd", "nn"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+from typing import Any
 
 import numpy as np
 import pytest
@@ -51,9 +52,8 @@ def test_the_losses_are_the_ones_training_at_those_rates_gives(train):
 
 def test_weights_optimizer_state_and_rates_are_restored(train):
     model = make_model("mlp", 64, hidden=8, seed=0)
-    opt = AdamW(
-        [{"params": model.layers[0].parameters(), "lr": 1e-4}, {"params": model.layers[1].parameters()}]
-    )
+    groups: list[dict[str, Any]] = [{"params": model.layers[0].parameters(), "lr": 1e-4}]
+    opt = AdamW([*groups, {"params": model.layers[1].parameters()}])
     weights = [p.data for p in model.parameters()]
     state = json.dumps(opt.state_dict())
     for engine in ("tape", "dynamic"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from autograd.engine import Value
+from autograd.validation import is_int
 
 DEFAULT_MAX_NODES = 400
 RANKDIRS = ("LR", "RL", "TB", "BT")
@@ -23,9 +24,7 @@ def check_options(root: Value, rankdir: str, precision: int, max_nodes: int | No
         raise TypeError(f"root must be a Value, got {type(root).__name__}: {root!r}")
     if rankdir not in RANKDIRS:
         raise ValueError(f"rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
-    if isinstance(precision, bool) or not isinstance(precision, int) or not 1 <= precision <= 17:
+    if not is_int(precision) or not 1 <= int(precision) <= 17:
         raise ValueError(f"precision must be an int from 1 to 17, got {precision!r}")
-    if max_nodes is not None and (
-        isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1
-    ):
+    if max_nodes is not None and (not is_int(max_nodes) or max_nodes < 1):
         raise ValueError(f"max_nodes must be a positive int or None, got {max_nodes!r}")

@@ -18,6 +18,7 @@ from autograd.graph import _labels
 from autograd.graph._options import DEFAULT_MAX_NODES, check_options, check_size
 from autograd.graph._steps import backward_steps, check_order
 from autograd.graph.render import build
+from autograd.validation import is_int
 
 if TYPE_CHECKING:
     import graphviz
@@ -94,9 +95,9 @@ def animate(
 
     Needs Graphviz's `dot`: without it, raises graphviz's `ExecutableNotFound`, with a hint.
     """
-    if isinstance(duration_ms, bool) or not isinstance(duration_ms, int) or duration_ms < 1:
+    if not is_int(duration_ms) or duration_ms < 1:
         raise ValueError(f"duration_ms must be a positive int, got {duration_ms!r}")
-    if isinstance(loop, bool) or not isinstance(loop, int) or loop < 0:
+    if not is_int(loop) or loop < 0:
         raise ValueError(f"loop must be an int ≥ 0, got {loop!r}")
     pillow_format = ANIMATION_FORMATS[_animation_format(path, format)]
     from PIL import Image
