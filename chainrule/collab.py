@@ -27,12 +27,13 @@ from nn.data import Ratings, read_crosstab, split_ratings
 from nn.init import Initializer, Normal, Uniform
 from nn.optim import Optimizer, make_optimizer
 from nn.schedule import OneCycle
+from nn.train import MODES, check_mode
 from nn.train import train_epochs as nn_train_epochs
 
 __all__ = [
     "CROSSTAB",
-    "ENGINES",
     "LESSON_CROSSTAB",
+    "MODES",
     "MOVIELENS",
     "OPTIMIZERS",
     "SOLVER_RMSE",
@@ -49,7 +50,6 @@ __all__ = [
     "train_epochs",
 ]
 
-ENGINES = ("tape", "dynamic")
 
 SOLVER_RMSE = {"dotprod": 0.3930154712865702, "bias": 0.3194674135586278}
 """The sheet's RMSE over the 206 rated cells after Excel's Solver: 5 factors, without and
@@ -168,7 +168,9 @@ class Fit:
     epochs: Iterator[EpochRecord]
 
 
-def start_fit(ratings: Ratings, settings: FitSettings = CROSSTAB, *, engine: str = "tape") -> Fit:
+def start_fit(
+    ratings: Ratings, settings: FitSettings = CROSSTAB, *, mode: str = "tape", engine: str | None = None
+) -> Fit:
     """Split `ratings` (`settings.valid_pct` held out), build the model and its optimizer, and
     return the fit ready to run: ``for record in fit.epochs: ...``."""
     train, valid = split_ratings(ratings, settings.valid_pct, seed=settings.seed)
@@ -186,7 +188,7 @@ def start_fit(ratings: Ratings, settings: FitSettings = CROSSTAB, *, engine: str
         schedule = OneCycle(optimizer, settings.lr, max(1, total))
     records = train_epochs(
         model, optimizer, train, valid if len(valid) else None, epochs=settings.epochs,
-        batch_size=settings.batch_size, seed=settings.seed, engine=engine, schedule=schedule,
+        batch_size=settings.batch_size, seed=settings.seed, mode=check_mode(mode, engine), schedule=schedule,
     )  # fmt: skip
     return Fit(model, optimizer, train, valid if len(valid) else None, records)
 
@@ -211,8 +213,9 @@ def train_epochs(
     epochs: int,
     batch_size: int | None = None,
     seed: int = 0,
-    engine: str = "tape",
+    mode: str = "tape",
     schedule: OneCycle | None = None,
+    engine: str | None = None,
 ) -> Iterator[EpochRecord]:
     """Train for `epochs` epochs through `nn.train`'s loop, yielding a record after each.
 
@@ -221,16 +224,17 @@ def train_epochs(
     each epoch), its gradient, then the optimizer's step; a `schedule` (`nn.schedule.OneCycle`
     over `epochs · steps_per_epoch(...)` steps) sets the learning rate before each step.
 
-    `engine`: "tape" traces one rating's loss once and replays it over each batch with numpy
-    (each example's rows gathered, their gradients scatter-added); "dynamic" builds the graph
-    of every rating at every step, as `backward()` always does. Both give the same numbers.
+    `mode` (its old name `engine` deprecated): "tape" traces one rating's loss once and
+    replays it over each batch with numpy (each example's rows gathered, their gradients
+    scatter-added); "dynamic" builds the graph of every rating at every step, as `backward()`
+    always does. Both give the same numbers.
     """
-    check_choice(engine, "engine", ENGINES)
+    mode = check_mode(mode, engine)
     rng = random.Random(check_int(seed, "seed"))
     held_out = valid if valid else None
     for record in nn_train_epochs(
         model, optimizer, train, held_out, loss=squared_error, epochs=epochs, batch_size=batch_size,
-        schedule=schedule, engine=engine, rng=rng, metrics={"rmse": rmse},
+        schedule=schedule, mode=mode, rng=rng, metrics={"rmse": rmse},
     ):  # fmt: skip
         valid_rmse = record.metrics["rmse"] if held_out is not None else math.nan
         yield EpochRecord(record.epoch, rmse(model, train), valid_rmse, record.seconds)

@@ -2,6 +2,9 @@
 minibatch orders, and the two ways of computing a batch's mean loss and gradient at a vector
 of parameter numbers (`theta`, in `model.parameters()` order).
 
+Which of the two is the `mode` (its old name `engine=` still works, with a
+DeprecationWarning: "engine" means the autograd engine itself):
+
 - ``"tape"``: the per-example loss traced once into a tape (`autograd.trace`) and replayed
   over each whole batch with numpy: ``tape.value_and_grad(theta, *batch)``, a pure function.
 - ``"dynamic"``: the engine as written: the Values take the numbers of `theta`, one graph is
@@ -16,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import random
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol
 
@@ -28,9 +32,19 @@ from autograd.validation import check_choice
 from nn.data import Dataset, Ratings, as_generator
 from nn.module import Module
 
-__all__ = ["ENGINES", "Columns", "Data", "Runner", "batch_orders", "columns_of", "gc_paused", "make_runner"]
+__all__ = [
+    "MODES",
+    "Columns",
+    "Data",
+    "Runner",
+    "batch_orders",
+    "check_mode",
+    "columns_of",
+    "gc_paused",
+    "make_runner",
+]
 
-ENGINES = ("tape", "dynamic")
+MODES = ("tape", "dynamic")
 
 Array = NDArray[np.float64]
 Columns = tuple[NDArray[Any], ...]
@@ -168,14 +182,26 @@ class _Dynamic:
         return f"_Dynamic({len(self.params)} parameters)"
 
 
-def make_runner(model: object, loss: object, engine: str, example: Columns) -> Runner:
+def check_mode(mode: object, engine: object = None) -> str:
+    """`mode` if it is one of `MODES`; `engine`, its old name, wins with a DeprecationWarning."""
+    if engine is not None:
+        warnings.warn(
+            "engine= is now mode= ('engine' names the autograd engine itself)",
+            DeprecationWarning,
+            stacklevel=3,
+        )
+        mode = engine
+    return str(check_choice(mode, "mode", MODES))
+
+
+def make_runner(model: object, loss: object, mode: str, example: Columns) -> Runner:
     if not isinstance(model, Module):
         raise TypeError(f"model must be an nn.Module, got {type(model).__name__}: {model!r}")
     if not callable(loss):
         raise TypeError(f"loss must be a function (outputs, target) -> Value, got {loss!r}")
     if not len(example[0]):
         raise ValueError("no examples to train on: the data set is empty")
-    if check_choice(engine, "engine", ENGINES) == "tape":
+    if check_choice(mode, "mode", MODES) == "tape":
         return _Tape(model, loss, example)
     return _Dynamic(model, loss)
 

@@ -31,7 +31,7 @@ import numpy as np
 from autograd.engine import set_data_all
 from autograd.errors import ChainruleError
 from autograd.validation import check_flag, check_int, check_number
-from nn._runners import Data, Loss, batch_orders, columns_of, make_runner
+from nn._runners import Data, Loss, batch_orders, check_mode, columns_of, make_runner
 from nn.optim import Optimizer
 
 __all__ = ["LRFinder", "lr_find"]
@@ -100,11 +100,12 @@ def lr_find(
     stop_div: bool = True,
     beta: float = 0.98,
     batch_size: int | None = 64,
-    engine: str = "tape",
+    mode: str = "tape",
     rng: np.random.Generator | random.Random | int | None = None,
+    engine: str | None = None,
 ) -> LRFinder:
     """Run the finder (see the module docstring) on `train`, with `optimizer`'s update and
-    every param group at the ramp's rate; `model`, `loss`, `batch_size`, `engine` and `rng`
+    every param group at the ramp's rate; `model`, `loss`, `batch_size`, `mode` and `rng`
     as `nn.train.fit`'s. The batches cycle through `train` as many epochs as `num_it` needs.
     Frozen parameters stay frozen. Returns an `LRFinder`; the model and optimizer are left
     as they were."""
@@ -120,7 +121,7 @@ def lr_find(
             f"optimizer must be an nn.optim optimizer, got {type(optimizer).__name__}: {optimizer!r}"
         )
     columns = columns_of(train, "train")
-    runner = make_runner(model, loss, engine, columns)
+    runner = make_runner(model, loss, check_mode(mode, engine), columns)
     params = runner.params
     arrays = optimizer.arrays(params, model.frozen_parameters())
     original = [p.data for p in params]
@@ -158,7 +159,7 @@ def lr_find(
     finally:  # the model and the optimizer as they were (the arrays' state is never stored)
         for group, lr in zip(optimizer.param_groups, saved_lrs, strict=True):
             group["lr"] = lr
-        if [p.data for p in params] != original:  # the dynamic engine sets the Values
+        if [p.data for p in params] != original:  # the dynamic mode sets the Values
             set_data_all(params, original)
     return LRFinder(lrs, losses, smoothed, reason)
 

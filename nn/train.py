@@ -14,9 +14,9 @@ at the end of every epoch, before the evaluation and any callback, and on every 
 error, Ctrl-C): the model is never stale when anyone looks. Frozen parameters
 (`Module.freeze`) are neither updated nor given a gradient.
 
-Two engines compute a batch's loss and gradient, to the same numbers (1e-12): ``"tape"`` (a
-compiled tape replayed with numpy) and ``"dynamic"`` (a graph per example; see
-`nn._runners`).
+Two modes compute a batch's loss and gradient, to the same numbers (1e-12): ``mode="tape"``
+(a compiled tape replayed with numpy) and ``mode="dynamic"`` (a graph per example; see
+`nn._runners`). The old keyword ``engine=`` still works, with a DeprecationWarning.
 """
 
 from __future__ import annotations
@@ -37,18 +37,19 @@ from autograd.engine import set_data_all
 from autograd.errors import NonFiniteError
 from autograd.validation import check_flag, check_int
 from nn._outputs import BatchOutputs
-from nn._runners import ENGINES, Data, Loss, batch_orders, columns_of, gc_paused, make_runner
+from nn._runners import MODES, Data, Loss, batch_orders, check_mode, columns_of, gc_paused, make_runner
 from nn.data import Dataset
 from nn.optim import Optimizer
 
 __all__ = [
-    "ENGINES",
+    "MODES",
     "Accuracy",
     "Epoch",
     "History",
     "Metric",
     "Model",
     "accuracy",
+    "check_mode",
     "evaluate",
     "fit",
     "gc_paused",
@@ -111,12 +112,13 @@ def fit(
     epochs: int = 1,
     batch_size: int | None = 64,
     schedule: _Schedule | None = None,
-    engine: str = "tape",
+    mode: str = "tape",
     rng: np.random.Generator | random.Random | int | None = None,
     drop_last: bool = False,
     metrics: Mapping[str, Metric] | None = None,
     progress: bool = True,
     on_epoch: Callable[[Epoch], None] | None = None,
+    engine: str | None = None,
 ) -> History:
     """Train `model` on `train` for `epochs` epochs of minibatches of `batch_size`.
 
@@ -135,7 +137,8 @@ def fit(
     history = History()
     for record in train_epochs(
         model, optimizer, train, valid, loss=loss, epochs=epochs, batch_size=batch_size, schedule=schedule,
-        engine=engine, rng=rng, drop_last=drop_last, metrics=metrics, progress=progress, history=history,
+        mode=check_mode(mode, engine), rng=rng, drop_last=drop_last, metrics=metrics, progress=progress,
+        history=history,
     ):  # fmt: skip
         if on_epoch is not None:
             on_epoch(record)
@@ -152,12 +155,13 @@ def train_epochs(
     epochs: int = 1,
     batch_size: int | None = 64,
     schedule: _Schedule | None = None,
-    engine: str = "tape",
+    mode: str = "tape",
     rng: np.random.Generator | random.Random | int | None = None,
     drop_last: bool = False,
     metrics: Mapping[str, Metric] | None = None,
     progress: bool = False,
     history: History | None = None,
+    engine: str | None = None,
 ) -> Iterator[Epoch]:
     """`fit`'s loop, yielding each `Epoch` as it ends (the model's Values already hold the
     epoch's numbers); steps are recorded into `history` if given. Arguments as `fit`'s."""
@@ -172,7 +176,7 @@ def train_epochs(
         )
     columns = columns_of(train, "train")
     valid_columns = columns_of(valid, "valid") if valid is not None else None
-    runner = make_runner(model, loss, engine, columns)
+    runner = make_runner(model, loss, check_mode(mode, engine), columns)
     chosen = {} if metrics is None and not isinstance(train, Dataset) else metrics
     measures: dict[str, Metric] = dict({"accuracy": Accuracy()} if chosen is None else chosen)
     n = len(columns[0])
@@ -271,10 +275,13 @@ def _fraction_right(scores: NDArray[np.float64], data: Dataset) -> float:
     return float(np.mean(scores.argmax(axis=1) == data.labels))
 
 
-def evaluate(model: Any, data: Dataset, *, loss: Loss, engine: str = "tape") -> tuple[float, float]:
+def evaluate(
+    model: Any, data: Dataset, *, loss: Loss, mode: str = "tape", engine: str | None = None
+) -> tuple[float, float]:
     """(mean loss, accuracy) of `model` on `data`, computing no gradients."""
     columns = columns_of(data)
-    return make_runner(model, loss, engine, columns).mean_loss(columns), accuracy(model, data)
+    runner = make_runner(model, loss, check_mode(mode, engine), columns)
+    return runner.mean_loss(columns), accuracy(model, data)
 
 
 def predict(model: Model, images: NDArray[np.float64]) -> NDArray[np.float64]:

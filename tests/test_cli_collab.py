@@ -161,7 +161,7 @@ def test_start_fit_splits_builds_and_trains():
 def test_the_dynamic_engine_prints_the_same_fit(capsys):
     runs = []
     for engine in ("tape", "dynamic"):
-        assert main(["collab", "--epochs", "4", "--batch-size", "50", "--engine", engine, "--top", "0"]) == 0
+        assert main(["collab", "--epochs", "4", "--batch-size", "50", "--mode", engine, "--top", "0"]) == 0
         runs.append([row[:3] for row in _epoch_lines(capsys.readouterr().out)])
     assert runs[0] == runs[1] and len(runs[0]) == 4
 

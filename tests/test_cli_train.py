@@ -104,7 +104,7 @@ def test_the_defaults_reach_the_goal_on_digits(capsys):
     issue 23; its time is the benchmark's business, not a test's)."""
     assert main(["train", "digits"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].endswith("adamw lr 0.06 one-cycle, weight decay 0.1, batch 64, tape engine")
+    assert lines[0].endswith("adamw lr 0.06 one-cycle, weight decay 0.1, batch 64, tape mode")
     match = re.match(r"accuracy (\d+\.\d\d)% \((\d+)/359\) after 12 epochs", lines[-1])
     assert match and int(match[2]) >= 0.97 * 359, lines[-1]
 

@@ -57,7 +57,7 @@ def test_train_epochs_gives_its_own_loops_numbers(batch_size, engine, one_cycle)
         steps = 4 * (1 if batch_size is None else math.ceil(len(r) / batch_size))
         schedule = OneCycle(opt, 0.05, steps) if one_cycle else None
         if through_fit:
-            records = list(train_epochs(model, opt, r, epochs=4, batch_size=batch_size, seed=7, engine=engine,
+            records = list(train_epochs(model, opt, r, epochs=4, batch_size=batch_size, seed=7, mode=engine,
                                         schedule=schedule))  # fmt: skip
             results.append([record.train_rmse for record in records])
         else:

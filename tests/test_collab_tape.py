@@ -41,7 +41,7 @@ def test_training_on_the_tape_follows_the_dynamic_engine():
     for engine in ("tape", "dynamic"):
         model = EmbeddingDotBias(3, r.n_users, r.n_items, y_range=(0.0, 6.0), init=Uniform(-0.5, 0.5), rng=1)
         optimizer = SGD(model.parameters(), lr=0.3)
-        list(train_epochs(model, optimizer, r, epochs=3, batch_size=16, seed=2, engine=engine))
+        list(train_epochs(model, optimizer, r, epochs=3, batch_size=16, seed=2, mode=engine))
         weights.append([p.data for p in model.parameters()])
     np.testing.assert_allclose(weights[0], weights[1], rtol=1e-12, atol=1e-13)
 

@@ -58,7 +58,7 @@ def test_weights_optimizer_state_and_rates_are_restored(train):
     state = json.dumps(opt.state_dict())
     for engine in ("tape", "dynamic"):
         lr_find(model, opt, train.subset(list(range(50))), loss=cross_entropy, num_it=12, batch_size=16,
-                engine=engine)  # fmt: skip
+                mode=engine)  # fmt: skip
         assert [p.data for p in model.parameters()] == weights
         assert json.dumps(opt.state_dict()) == state
         assert [g["lr"] for g in opt.param_groups] == [1e-4, 1e-3]

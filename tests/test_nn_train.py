@@ -45,7 +45,7 @@ def train_tiny(tiny: Any, engine: str, epochs: int = 1, **options: Any) -> Any:
         loss=cross_entropy,
         epochs=epochs,
         batch_size=32,
-        engine=engine,
+        mode=engine,
         rng=3,
         progress=False,
         **options,
@@ -79,8 +79,8 @@ def test_the_train_loss_is_the_mean_over_images(tiny):
 def test_evaluate_matches_the_dynamic_engine(tiny):
     _, valid = tiny
     model = make_model("mlp", 64, hidden=8, seed=2)
-    tape = evaluate(model, valid, loss=cross_entropy, engine="tape")
-    dynamic = evaluate(model, valid, loss=cross_entropy, engine="dynamic")
+    tape = evaluate(model, valid, loss=cross_entropy, mode="tape")
+    dynamic = evaluate(model, valid, loss=cross_entropy, mode="dynamic")
     assert tape[0] == pytest.approx(dynamic[0], rel=1e-12) and tape[1] == dynamic[1]
 
 
@@ -142,7 +142,7 @@ def test_the_dynamic_engine_pauses_the_gc_during_a_step_and_restores_it_after_an
             SGD(model.parameters(), lr=0.1),
             train,
             loss=failing_loss,
-            engine="dynamic",
+            mode="dynamic",
             batch_size=32,
             progress=False,
         )

@@ -17,7 +17,7 @@ from nn.losses import cross_entropy
 from nn.optim import Adam, AdamW
 from nn.optim import make_optimizer as nn_make_optimizer
 from nn.schedule import OneCycle
-from nn.train import Epoch, fit
+from nn.train import Epoch, evaluate, fit
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +72,7 @@ def test_fit_in_arrays_gives_the_per_value_loops_numbers(digits, name, settings,
             seen: list[list[float]] = []
             record = _recorder(model, seen)
             fit(model, opt, train, loss=cross_entropy, epochs=2, batch_size=16, schedule=schedule, rng=5,
-                engine=engine, progress=False, on_epoch=record)  # fmt: skip
+                mode=engine, progress=False, on_epoch=record)  # fmt: skip
         else:
             seen = per_value_fit(model, opt, train, epochs=2, batch_size=16, rng=5, schedule=schedule,
                                  engine=engine)  # fmt: skip
@@ -206,3 +206,13 @@ def test_freeze_to_counts_layer_groups_and_requires_grad_reaches_children():
     assert model.requires_grad_(False) is model and model.frozen_parameters() == model.parameters()
     with pytest.raises(ValueError, match="n must satisfy"):
         model.freeze_to(3)
+
+
+def test_engine_is_the_deprecated_name_of_mode(digits):
+    train, valid = digits
+    model = make_model("logistic", 64, seed=1)
+    with pytest.warns(DeprecationWarning, match=r"engine= is now mode="):
+        old = evaluate(model, valid, loss=cross_entropy, engine="dynamic")
+    assert old == evaluate(model, valid, loss=cross_entropy, mode="dynamic")
+    with pytest.raises(ValueError, match="mode must be one of 'tape', 'dynamic'; got 'eager'"):
+        fit(model, Adam(model.parameters()), train, loss=cross_entropy, mode="eager", progress=False)

@@ -24,7 +24,7 @@ from chainrule.cli._common import (
 from chainrule.cli._finder import print_finder
 from chainrule.collab import (
     CROSSTAB,
-    ENGINES,
+    MODES,
     MOVIELENS,
     OPTIMIZERS,
     SOLVER_RMSE,
@@ -84,7 +84,8 @@ def add_parser(subcommands: Any) -> None:
     )
     group.add_argument("--valid-pct", metavar="P", help="share of the ratings held out (0 for none)")
     group.add_argument("--seed", help="for the split, the initial weights and the batches (default 0)")
-    group.add_argument("--engine", choices=ENGINES, default="tape", help="compiled tape (default) or dynamic")
+    group.add_argument("--mode", choices=MODES, default="tape", help="compiled tape (default) or dynamic")
+    group.add_argument("--engine", choices=MODES, dest="mode", help=argparse.SUPPRESS)  # --mode's old name
     parser.add_argument(
         "--lr-find",
         action="store_true",
@@ -109,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
     if args.lr_find:
         return _lr_find(args, ratings, settings)
     with numbers_that_fit(args, ("--lr", "--weight-decay", "--y-range", "--valid-pct")):
-        fit = start_fit(ratings, settings, engine=args.engine)
+        fit = start_fit(ratings, settings, mode=args.mode)
         held_out = len(fit.valid) if fit.valid is not None else 0
         print(f"{ratings}: {len(fit.train)} to train on, {held_out} held out")
         print(f"{fit.model!r}, {fit.optimizer!r}, {_batches(settings)}")
@@ -144,13 +145,13 @@ def _lr_find(args: argparse.Namespace, ratings: Ratings, settings: FitSettings) 
     if args.save is not None:
         raise CLIError("--save: --lr-find fits nothing to save")
     with numbers_that_fit(args, ("--lr", "--weight-decay", "--y-range")):
-        fit = start_fit(ratings, settings, engine=args.engine)
+        fit = start_fit(ratings, settings, mode=args.mode)
         print(
             f"{ratings}: {len(fit.train)} to train on; {fit.model!r}, {fit.optimizer!r}, {_batches(settings)}"
         )
         finder = lr_find(
             fit.model, fit.optimizer, fit.train, loss=squared_error, batch_size=settings.batch_size,
-            engine=args.engine, rng=random.Random(settings.seed),
+            mode=args.mode, rng=random.Random(settings.seed),
         )  # fmt: skip
     print_finder(finder, args.plot, f"{fit.model!r}")
     return 0

@@ -42,7 +42,7 @@ from nn.data import (
 from nn.losses import cross_entropy
 from nn.lr_find import lr_find
 from nn.schedule import OneCycle
-from nn.train import ENGINES, Epoch, fit
+from nn.train import MODES, Epoch, fit
 
 VALID_FRACTION = 0.2
 MAX_HIDDEN = 4096  # 3.2 million weights on MNIST: beyond, the scalar engine's Values fill the memory
@@ -88,11 +88,12 @@ def add_parser(subcommands: Any) -> None:
     )
     parser.add_argument("--seed", default="0", help="the initial weights, split and batch order (default: 0)")
     parser.add_argument(
-        "--engine",
-        choices=ENGINES,
+        "--mode",
+        choices=MODES,
         default="tape",
         help="tape (a compiled tape replayed over each batch) or dynamic (a graph per example, slow)",
     )
+    parser.add_argument("--engine", choices=MODES, dest="mode", help=argparse.SUPPRESS)  # --mode's old name
     parser.add_argument(
         "--lr-find",
         action="store_true",
@@ -147,14 +148,14 @@ def run(args: argparse.Namespace) -> int:
     print(
         f"{train.name}: {len(train)} images, {valid.name}: {len(valid)}; {settings.model} {sizes}; "
         f"{settings.optimizer} lr {settings.lr:g}{' one-cycle' if settings.one_cycle else ''}, "
-        f"weight decay {settings.weight_decay:g}, batch {settings.batch_size}, {args.engine} engine"
+        f"weight decay {settings.weight_decay:g}, batch {settings.batch_size}, {args.mode} mode"
     )
     options = ("--lr", "--weight-decay", "--one-cycle")
     if args.lr_find:
         with numbers_that_fit(args, options):
             finder = lr_find(
                 model, optimizer, train, loss=cross_entropy, batch_size=settings.batch_size,
-                engine=args.engine, rng=seed,
+                mode=args.mode, rng=seed,
             )  # fmt: skip
         print_finder(finder, args.plot, f"{train.name}: {settings.model} {sizes}, {settings.optimizer}")
         return 0
@@ -173,7 +174,7 @@ def run(args: argparse.Namespace) -> int:
             epochs=epochs,
             batch_size=settings.batch_size,
             schedule=schedule,
-            engine=args.engine,
+            mode=args.mode,
             rng=seed,
             progress=sys.stderr.isatty(),
             on_epoch=_print_epoch,
