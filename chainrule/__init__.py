@@ -2,7 +2,7 @@
 
 - `chainrule.spreadsheet`: the course network's numbers, names and trace rows (engine-free)
 - `chainrule.closed_form`: that network in plain floats, from the chain-rule formulas (engine-free)
-- `chainrule.sweep`: its learning-rate sweep on the engine; `chainrule.report`: table, CSV, chart
+- `chainrule.sweep`: its learning-rate sweep on the engine; `chainrule.sweep_report`: table, CSV, chart
 - `chainrule.collab`: the collab_filter sheet's ratings and Solver factors, fitting a dot-product
   model to ratings; `chainrule.embeddings`: looking inside it; `chainrule.collab_io`: JSON
 - `chainrule.course_sheet`, `chainrule.graddesc_sheet`: the course's spreadsheets written as live

@@ -12,9 +12,9 @@ import pytest
 
 import chainrule
 from chainrule.cli import main
-from chainrule.report import format_table
 from chainrule.spreadsheet import EpochRecord
 from chainrule.sweep import train
+from chainrule.sweep_report import format_table
 from tests.helpers import one_line_error
 
 # ---- item 8: every failure is one line and a non-zero exit ----

@@ -12,9 +12,9 @@ from PIL import Image
 
 from chainrule import closed_form
 from chainrule.cli import main
-from chainrule.report import sweep_figure
 from chainrule.spreadsheet import DEFAULT_LEARNING_RATES
 from chainrule.sweep import sweep
+from chainrule.sweep_report import sweep_figure
 from tests.helpers import one_line_error
 
 HEADER = (

@@ -28,8 +28,8 @@ from typing import Any, NoReturn
 
 from autograd.errors import ChainruleError
 from autograd.validation import DECIMAL_NUMBER, WHOLE_NUMBER, parse_decimal
-from chainrule.report import plot_formats
 from chainrule.spreadsheet import DEFAULT_INPUTS, DEFAULT_TARGETS, DEFAULT_WEIGHTS
+from chainrule.sweep_report import plot_formats
 from nn._files import write_file
 
 __all__ = [

@@ -18,9 +18,9 @@ from chainrule.cli._common import (
     progress,
     write_output,
 )
-from chainrule.report import format_table, write_csv, write_plot
 from chainrule.spreadsheet import DEFAULT_EPOCHS, DEFAULT_LEARNING_RATES
 from chainrule.sweep import sweep
+from chainrule.sweep_report import format_table, write_csv, write_plot
 
 PLOT_POINTS = 10_000  # at most this many epochs per line are kept for the plot alone
 
