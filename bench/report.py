@@ -24,7 +24,7 @@ from bench.plan import (
     Works,
 )
 
-TIMED = ("moons", "digits", "demo", "sweep", "chain", "wide")
+TIMED = ("moons", "digits", "mnist", "demo", "sweep", "chain", "wide")
 DEMO_ROWS = (DEMO, DEMO_DROPPED)
 
 

@@ -90,17 +90,24 @@ def columns_of(data: object, name: str = "data") -> Columns:
 
 
 def batch_orders(
-    n: int, batch_size: int | None, rng: np.random.Generator | random.Random | int | None, drop_last: bool
+    n: int,
+    batch_size: int | None,
+    rng: np.random.Generator | random.Random | int | None,
+    drop_last: bool,
+    shuffle: bool = True,
 ) -> Callable[[], Iterator[NDArray[np.intp]]]:
     """`epoch()`: the index arrays of one epoch's minibatches. `batch_size` None: one batch of
     everything, in order. Else shuffled each epoch by `rng`: a numpy generator (or seed, or
     None for the library's) draws a new permutation per epoch, as `nn.data.minibatches`; a
-    `random.Random` shuffles one list in place epoch after epoch."""
+    `random.Random` shuffles one list in place epoch after epoch. `shuffle=False`: in order."""
     if batch_size is None:
         whole = np.arange(n)
         return lambda: iter((whole,))
     size = batch_size
     end = n - n % size if drop_last else n
+    if not shuffle:
+        ordered = np.arange(end)
+        return lambda: (ordered[start : start + size] for start in range(0, end, size))
     if isinstance(rng, random.Random):
         order = list(range(n))
         python_rng = rng

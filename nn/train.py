@@ -115,6 +115,7 @@ def fit(
     mode: str = "tape",
     rng: np.random.Generator | random.Random | int | None = None,
     drop_last: bool = False,
+    shuffle: bool = True,
     metrics: Mapping[str, Metric] | None = None,
     progress: bool = True,
     on_epoch: Callable[[Epoch], None] | None = None,
@@ -129,7 +130,8 @@ def fit(
     `batch_size` None: every step sees all of `train`, in order (full-batch descent).
     The batches are shuffled from `rng` (a seed or a numpy Generator; by default the
     library's generator, see `nn.manual_seed`; a `random.Random` shuffles one order in place
-    each epoch). `schedule` (e.g. `nn.schedule.OneCycle`) must cover every step.
+    each epoch; `shuffle=False` keeps the data's order, as PyTorch's DataLoader).
+    `schedule` (e.g. `nn.schedule.OneCycle`) must cover every step.
     `metrics` maps names to functions ``(model, valid) -> float`` measured on `valid` after
     each epoch (default for a Dataset: {"accuracy": accuracy}). `progress` shows a tqdm bar on
     stderr; `on_epoch` is called with each `Epoch` as it ends.
@@ -137,8 +139,8 @@ def fit(
     history = History()
     for record in train_epochs(
         model, optimizer, train, valid, loss=loss, epochs=epochs, batch_size=batch_size, schedule=schedule,
-        mode=check_mode(mode, engine), rng=rng, drop_last=drop_last, metrics=metrics, progress=progress,
-        history=history,
+        mode=check_mode(mode, engine), rng=rng, drop_last=drop_last, shuffle=shuffle, metrics=metrics,
+        progress=progress, history=history,
     ):  # fmt: skip
         if on_epoch is not None:
             on_epoch(record)
@@ -158,6 +160,7 @@ def train_epochs(
     mode: str = "tape",
     rng: np.random.Generator | random.Random | int | None = None,
     drop_last: bool = False,
+    shuffle: bool = True,
     metrics: Mapping[str, Metric] | None = None,
     progress: bool = False,
     history: History | None = None,
@@ -170,6 +173,7 @@ def train_epochs(
         check_int(batch_size, "batch_size", min_value=1)
     check_flag(progress, "progress")
     check_flag(drop_last, "drop_last")
+    check_flag(shuffle, "shuffle")
     if not isinstance(optimizer, Optimizer):
         raise TypeError(
             f"optimizer must be an nn.optim optimizer, got {type(optimizer).__name__}: {optimizer!r}"
@@ -192,7 +196,7 @@ def train_epochs(
             f"schedule covers {schedule.total_steps} steps, but {epochs} epochs of {steps} batches "
             f"take {epochs * steps}"
         )
-    orders = batch_orders(n, batch_size, rng, drop_last)
+    orders = batch_orders(n, batch_size, rng, drop_last, shuffle)
     history = History() if history is None else history
     params = runner.params
     frozen = model.frozen_parameters()

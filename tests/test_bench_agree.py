@@ -8,7 +8,7 @@ import math
 
 import pytest
 
-from bench.engines import chainrule, floor, numpy_, tape, tape_values
+from bench.engines import chainrule, fit, floor, numpy_, tape, tape_values
 from bench.problems import (
     DIGITS_LR,
     SWEEP_EPOCHS,
@@ -84,3 +84,40 @@ def test_chain_and_wide_sum_agree() -> None:
     assert_agree(ours.chain_backward(ours.chain(50)), floor.chain_backward(floor.chain(50)))
     a, b = wide_operands(33)  # odd: the tree carries a term up a level
     assert_agree(ours.wide_sum(a, b), floor.wide_sum(a, b))
+
+
+def test_the_digits_epoch_through_fit_agrees() -> None:
+    """The library's MLP and cross-entropy (bench.engines.fit), and the hand-built network
+    (bench.engines.tape), each trained by nn.train.fit, against numpy by hand."""
+    batches = digits_batches()[:3]
+    by_hand = numpy_.digits(digits_weights())
+    expected = [by_hand.step(batch, DIGITS_LR) for batch in by_hand.prepare(batches)]
+    for engine in (fit, tape):
+        trained = engine.digits(digits_weights())
+        assert_agree(trained.epoch(trained.prepare(batches), DIGITS_LR), expected)
+        assert_agree(trained.weights(), by_hand.weights())
+
+
+def test_the_mnist_epoch_by_hand_is_adamw() -> None:
+    """numpy's AdamW written out against nn.optim.AdamW stepping the same gradients."""
+    from autograd import Value
+    from bench.problems import MNIST_ADAMW, mnist_data, mnist_weights
+    from nn.optim import AdamW
+
+    images, labels = mnist_data(128)
+    by_hand = numpy_.mnist(mnist_weights())
+    before = [Value(w) for w in by_hand.weights()]
+    optimizer = AdamW(before, **MNIST_ADAMW)
+    layers = [(w.copy(), b.copy()) for w, b in by_hand.layers]
+    for start in (0, 64):  # the same two gradients, from numpy's backward at each step's weights
+        x, y = images[start : start + 64], labels[start : start + 64]
+        inputs, pre = numpy_._forward(layers, x)
+        _, dlogits = numpy_._cross_entropy(inputs[-1], y)
+        grads = numpy_._backward(layers, inputs, pre, dlogits)
+        flat = numpy_.flatten(grads)
+        for p, g in zip(before, flat, strict=True):
+            p.grad = g
+        optimizer.step()
+        layers = numpy_.unflatten([p.data for p in before], (784, 50, 10))
+    by_hand.epoch(images, labels)
+    assert_agree(by_hand.weights(), [p.data for p in before])

@@ -45,6 +45,8 @@ ENGINES = {
         Engine("tape-values", "tape, Value steps", "bench.engines.tape_values", graph=False),
         Engine("torch-batched", "torch batched", "bench.engines.torch_batched", graph=False, needs="torch"),
         Engine("numpy", "numpy by hand", "bench.engines.numpy_", graph=False, needs="numpy"),
+        # the library's own training path: nn's MLP and losses, nn.optim, nn.train.fit
+        Engine("fit", "nn.train.fit", "bench.engines.fit", graph=False),
     )
 }
 

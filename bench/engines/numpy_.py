@@ -6,7 +6,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from bench.engines._layers import Matrix, flatten, unflatten
-from bench.problems import DIGITS_SIZES, MOONS_REG, MOONS_SIZES, Batch
+from bench.problems import DIGITS_SIZES, MNIST_ADAMW, MNIST_BATCH, MNIST_SIZES, MOONS_REG, MOONS_SIZES, Batch
 
 NumpyBatch = tuple[Matrix, np.ndarray]
 
@@ -88,16 +88,8 @@ class Digits:
 
     def step(self, batch: NumpyBatch, lr: float) -> float:
         x, classes = batch
-        rows = np.arange(len(classes))
         inputs, pre = _forward(self.layers, x)
-        logits = inputs[-1]
-        shifted = logits - logits.max(axis=1, keepdims=True)
-        exps = np.exp(shifted)
-        total = exps.sum(axis=1)
-        loss = float((np.log(total) - shifted[rows, classes]).mean())
-        dlogits = exps / total[:, None]  # softmax - one-hot, over the batch size
-        dlogits[rows, classes] -= 1.0
-        dlogits /= len(classes)
+        loss, dlogits = _cross_entropy(inputs[-1], classes)
         _sgd(self.layers, _backward(self.layers, inputs, pre, dlogits), lr)
         return loss
 
@@ -107,3 +99,59 @@ class Digits:
 
 def digits(weights: Sequence[float]) -> Digits:
     return Digits(weights)
+
+
+def _cross_entropy(logits: Matrix, classes: np.ndarray) -> tuple[float, Matrix]:
+    """The batch's mean softmax cross-entropy and its gradient with respect to the logits."""
+    rows = np.arange(len(classes))
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    exps = np.exp(shifted)
+    total = exps.sum(axis=1)
+    loss = float((np.log(total) - shifted[rows, classes]).mean())
+    dlogits = exps / total[:, None]  # softmax - one-hot, over the batch size
+    dlogits[rows, classes] -= 1.0
+    return loss, dlogits / len(classes)
+
+
+class Mnist:
+    """784 → 50 → ReLU → 10 on batches of 64, AdamW written out (PyTorch's formula and order)."""
+
+    def __init__(self, weights: Sequence[float]) -> None:
+        self.layers = unflatten(weights, MNIST_SIZES)
+        self.m = [(np.zeros_like(w), np.zeros_like(b)) for w, b in self.layers]
+        self.v = [(np.zeros_like(w), np.zeros_like(b)) for w, b in self.layers]
+        self.t = 0
+
+    def __repr__(self) -> str:
+        return f"numpy_.Mnist(step {self.t})"
+
+    def epoch(self, images: Matrix, labels: np.ndarray) -> list[float]:
+        losses = []
+        for start in range(0, len(labels), MNIST_BATCH):
+            x, classes = images[start : start + MNIST_BATCH], labels[start : start + MNIST_BATCH]
+            inputs, pre = _forward(self.layers, x)
+            loss, dlogits = _cross_entropy(inputs[-1], classes)
+            self._adamw(_backward(self.layers, inputs, pre, dlogits))
+            losses.append(loss)
+        return losses
+
+    def _adamw(self, grads: list[tuple[Matrix, Matrix]]) -> None:
+        lr, (beta1, beta2) = MNIST_ADAMW["lr"], MNIST_ADAMW["betas"]
+        eps, decay = MNIST_ADAMW["eps"], MNIST_ADAMW["weight_decay"]
+        self.t += 1
+        correction1, correction2 = 1.0 - beta1**self.t, 1.0 - beta2**self.t
+        for layer, grad, m_layer, v_layer in zip(self.layers, grads, self.m, self.v):
+            for p, g, m, v in zip(layer, grad, m_layer, v_layer):
+                p *= 1.0 - lr * decay
+                m *= beta1
+                m += (1.0 - beta1) * g
+                v *= beta2
+                v += (1.0 - beta2) * (g * g)
+                p -= (lr / correction1) * (m / (np.sqrt(v) / np.sqrt(correction2) + eps))
+
+    def weights(self) -> list[float]:
+        return flatten(self.layers)
+
+
+def mnist(weights: Sequence[float]) -> Mnist:
+    return Mnist(weights)

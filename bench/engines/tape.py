@@ -3,7 +3,9 @@
 
 Two ways to step, as a user of the tape may write them: with the parameters' numbers kept in
 an array (`tape.value_and_grad`, an array SGD update: this engine), or with the gradient added
-to each Value's `.grad` and SGD as a Python loop over the Values (`bench.engines.tape_values`)."""
+to each Value's `.grad` and SGD as a Python loop over the Values (`bench.engines.tape_values`).
+The digits epoch of this engine trains through `nn.train.fit` itself (the hand-built network
+as an `nn.Module`, `nn.optim.SGD`): the library's loop on the benchmark's network."""
 
 from collections.abc import Sequence
 from typing import Any
@@ -13,6 +15,9 @@ import numpy as np
 from autograd import Tape, Value, select, trace
 from bench.problems import DIGITS_SIZES, MOONS_REG, Batch, split_layers
 from bench.workloads import mlp
+from nn.module import Module
+from nn.optim import SGD
+from nn.train import fit
 
 TapeBatch = tuple[Any, Any]
 
@@ -90,12 +95,7 @@ class Digits(_Traced):
         self.layers = split_layers(self.params, DIGITS_SIZES)
 
     def example_loss(self, x: Sequence[Value], label: Any) -> Value:
-        """-log softmax(logits)[label] = log Σ exp(logits) - logits[label], as the engines'."""
-        logits: list[Value] = mlp(self.layers, x)
-        exps = [z.exp() for z in logits]
-        picked: Value = select(logits, label)
-        total: Value = sum(exps[1:], exps[0])
-        return total.log() - picked
+        return logits_loss(mlp(self.layers, x), label)
 
     def prepare(self, batches: list[Batch]) -> list[TapeBatch]:
         images, classes = batches[0]
@@ -106,5 +106,41 @@ class Digits(_Traced):
         return self.sgd_step(batch, lr)
 
 
+def logits_loss(logits: list[Value], label: Any) -> Value:
+    """-log softmax(logits)[label] = log Σ exp(logits) - logits[label], as the engines'."""
+    exps = [z.exp() for z in logits]
+    picked: Value = select(logits, label)
+    total: Value = sum(exps[1:], exps[0])
+    return total.log() - picked
+
+
+class HandNetwork(Module):
+    """The benchmark's hand-built network as an `nn.Module`, so that `fit` trains it."""
+
+    def __init__(self, params: list[Value], layers: Any) -> None:
+        self.params = params  # (the layers hold the same Values: each is listed once)
+        self.layers = layers
+
+    def __call__(self, x: Sequence[Value]) -> list[Value]:
+        out: list[Value] = mlp(self.layers, x)
+        return out
+
+    def __repr__(self) -> str:
+        return f"HandNetwork({len(self.params)} parameters)"
+
+
+class FitDigits(Digits):
+    """The epoch through `nn.train.fit`: SGD on batches of 32 in the data's order."""
+
+    def epoch(self, prepared: list[TapeBatch], lr: float) -> list[float]:
+        data = (np.concatenate([x for x, _ in prepared]), np.concatenate([c for _, c in prepared]))
+        network = HandNetwork(self.params, self.layers)
+        size = len(prepared[0][1])
+        history = fit(network, SGD(self.params, lr=lr), data, loss=logits_loss, batch_size=size,
+                      shuffle=False, progress=False)  # fmt: skip
+        self.theta = np.array([p.data for p in self.params])
+        return history.batch_losses
+
+
 def digits(weights: Sequence[float]) -> Digits:
-    return Digits(weights)
+    return FitDigits(weights)

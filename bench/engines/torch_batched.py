@@ -1,4 +1,5 @@
-"""PyTorch on whole batches: float64 matrices, one thread, its autograd and an SGD update."""
+"""PyTorch on whole batches: float64 matrices, one thread, its autograd and an SGD update
+(`torch.optim.AdamW` for the MNIST-sized epoch)."""
 
 from collections.abc import Sequence
 from typing import Any
@@ -7,7 +8,7 @@ import torch
 import torch.nn.functional as F  # noqa: N812 - PyTorch's own name
 
 from bench.engines._layers import flatten, unflatten
-from bench.problems import DIGITS_SIZES, MOONS_REG, MOONS_SIZES, Batch
+from bench.problems import DIGITS_SIZES, MNIST_ADAMW, MNIST_BATCH, MNIST_SIZES, MOONS_REG, MOONS_SIZES, Batch
 
 torch.set_num_threads(1)
 
@@ -91,3 +92,33 @@ class Digits:
 
 def digits(weights: Sequence[float]) -> Digits:
     return Digits(weights)
+
+
+class Mnist:
+    """784 → 50 → ReLU → 10 on batches of 64: F.cross_entropy, torch.optim.AdamW."""
+
+    def __init__(self, weights: Sequence[float]) -> None:
+        self.layers = _leaves(weights, MNIST_SIZES)
+        self.optimizer = torch.optim.AdamW([p for layer in self.layers for p in layer], **MNIST_ADAMW)
+
+    def __repr__(self) -> str:
+        return "torch_batched.Mnist()"
+
+    def epoch(self, images: Any, labels: Any) -> list[float]:
+        x_all, y_all = torch.from_numpy(images), torch.from_numpy(labels)
+        losses = []
+        for start in range(0, len(y_all), MNIST_BATCH):
+            x, classes = x_all[start : start + MNIST_BATCH], y_all[start : start + MNIST_BATCH]
+            loss = F.cross_entropy(_mlp(self.layers, x), classes)
+            self.optimizer.zero_grad()
+            loss.backward()
+            self.optimizer.step()
+            losses.append(float(loss.item()))
+        return losses
+
+    def weights(self) -> list[float]:
+        return _weights(self.layers)
+
+
+def mnist(weights: Sequence[float]) -> Mnist:
+    return Mnist(weights)
