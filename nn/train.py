@@ -245,7 +245,8 @@ def _diverged(
 ) -> NonFiniteError:
     lr = optimizer.param_groups[0]["lr"]
     return NonFiniteError(
-        f"{type(optimizer).__name__} at lr {lr:.4g} diverged in epoch {epoch}, step {done + 1} of {steps}: {error}"
+        f"{type(optimizer).__name__} at lr {lr:.4g} diverged in epoch {epoch}, "
+        f"step {done + 1} of {steps}: {error}"
     )
 
 

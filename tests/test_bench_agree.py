@@ -101,6 +101,7 @@ def test_the_digits_epoch_through_fit_agrees() -> None:
 def test_the_mnist_epoch_by_hand_is_adamw() -> None:
     """numpy's AdamW written out against nn.optim.AdamW stepping the same gradients."""
     from autograd import Value
+    from bench.engines._layers import flatten, unflatten
     from bench.problems import MNIST_ADAMW, mnist_data, mnist_weights
     from nn.optim import AdamW
 
@@ -114,10 +115,10 @@ def test_the_mnist_epoch_by_hand_is_adamw() -> None:
         inputs, pre = numpy_._forward(layers, x)
         _, dlogits = numpy_._cross_entropy(inputs[-1], y)
         grads = numpy_._backward(layers, inputs, pre, dlogits)
-        flat = numpy_.flatten(grads)
+        flat = flatten(grads)
         for p, g in zip(before, flat, strict=True):
             p.grad = g
         optimizer.step()
-        layers = numpy_.unflatten([p.data for p in before], (784, 50, 10))
+        layers = unflatten([p.data for p in before], (784, 50, 10))
     by_hand.epoch(images, labels)
     assert_agree(by_hand.weights(), [p.data for p in before])
