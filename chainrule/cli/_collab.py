@@ -19,6 +19,7 @@ from chainrule.cli._common import (
     parse_count,
     parse_number,
     parse_numbers,
+    training_changes,
     write_output,
 )
 from chainrule.cli._finder import print_finder
@@ -191,12 +192,7 @@ def _settings(args: argparse.Namespace, base: FitSettings, bundled: bool) -> Fit
         changes["y_range"] = _y_range(args.y_range)
     if args.optimizer is not None:
         changes["optimizer"] = args.optimizer
-    if args.lr is not None:
-        changes["lr"] = parse_number(args.lr, "--lr")
-    if args.weight_decay is not None:
-        changes["weight_decay"] = parse_number(args.weight_decay, "--weight-decay")
-    if args.epochs is not None:
-        changes["epochs"] = parse_count(args.epochs, "--epochs", min_value=1)
+    changes.update(training_changes(args))
     if args.batch_size is not None:
         size = args.batch_size
         changes["batch_size"] = None if size == "all" else parse_count(size, "--batch-size", min_value=1)

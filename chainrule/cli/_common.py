@@ -48,6 +48,7 @@ __all__ = [
     "parse_numbers",
     "progress",
     "refuse_terminal",
+    "training_changes",
     "write_output",
 ]
 
@@ -157,6 +158,19 @@ def parse_number(text: str, option: str) -> float:
     x = _finite(text, option)
     bounds = BOUNDS.get(option)
     return bounds.check(x, text, option) if bounds is not None else x
+
+
+def training_changes(args: argparse.Namespace) -> dict[str, Any]:
+    """The settings that --lr, --weight-decay and --epochs give, for those given (`train` and
+    `collab` share them), each parsed with its bounds."""
+    changes: dict[str, Any] = {}
+    if args.lr is not None:
+        changes["lr"] = parse_number(args.lr, "--lr")
+    if args.weight_decay is not None:
+        changes["weight_decay"] = parse_number(args.weight_decay, "--weight-decay")
+    if args.epochs is not None:
+        changes["epochs"] = parse_count(args.epochs, "--epochs", min_value=1)
+    return changes
 
 
 def _finite(text: str, option: str) -> float:

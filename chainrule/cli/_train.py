@@ -14,7 +14,7 @@ from chainrule.cli._common import (
     check_outputs,
     numbers_that_fit,
     parse_count,
-    parse_number,
+    training_changes,
     write_output,
 )
 from chainrule.cli._finder import print_finder
@@ -121,12 +121,7 @@ def settings_of(args: argparse.Namespace) -> TrainSettings:
             changes["lr"] = DEFAULT_LR[args.optimizer]
     if args.one_cycle is not None:
         changes["one_cycle"] = args.one_cycle
-    if args.lr is not None:
-        changes["lr"] = parse_number(args.lr, "--lr")
-    if args.weight_decay is not None:
-        changes["weight_decay"] = parse_number(args.weight_decay, "--weight-decay")
-    if args.epochs is not None:
-        changes["epochs"] = parse_count(args.epochs, "--epochs", min_value=1)
+    changes.update(training_changes(args))
     if args.batch_size is not None:
         changes["batch_size"] = parse_count(args.batch_size, "--batch-size", min_value=1)
     return dataclasses.replace(base, **changes)
