@@ -336,7 +336,7 @@ class _ArrayGroup:
         self.group, self.params, self.index = group, params, index
         self.columns = columns
         self.stored = stored  # each parameter's state as opt.state held it when the arrays were made
-        self.updated: set[str] = set()  # the state names a step has written
+        self.updated: dict[str, None] = {}  # the state names a step has written, in the update's order
 
     def __repr__(self) -> str:
         return f"_ArrayGroup({len(self.params)} parameters, state {sorted(self.columns)})"
@@ -388,7 +388,7 @@ class ArrayStep:
         for g, (new, state) in zip(self.groups, updates, strict=True):
             theta[g.index] = new
             g.columns.update(state)
-            g.updated.update(state)
+            g.updated.update(dict.fromkeys(state))
 
     def store(self) -> None:
         """Write the state the steps computed into `opt.state` (plain floats, PyTorch's names)."""

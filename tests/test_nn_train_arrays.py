@@ -84,6 +84,7 @@ def test_fit_in_arrays_gives_the_per_value_loops_numbers(digits, name, settings,
     assert arrays_state["param_groups"] == values_state["param_groups"]
     for index, state in values_state["state"].items():
         assert arrays_state["state"][index] == pytest.approx(state, rel=1e-12, abs=1e-15)
+        assert list(arrays_state["state"][index]) == list(state)  # PyTorch's names, in its order
 
 
 def _recorder(model: Any, seen: list[list[float]]) -> Any:
