@@ -19,6 +19,7 @@ from typing import Any
 from autograd import topological_order
 from autograd.graph._formulas import formulas
 from autograd.graph.spreadsheet import GRADIENT_COLOUR, LOSS_COLOUR, NUMBER_FORMAT, leaf_names
+from autograd.validation import check_int, check_number
 from chainrule.spreadsheet import (
     DEFAULT_EPOCHS,
     DEFAULT_INPUTS,
@@ -26,8 +27,6 @@ from chainrule.spreadsheet import (
     DEFAULT_WEIGHTS,
     FORWARD_NAMES,
     WEIGHT_NAMES,
-    check_epochs,
-    check_learning_rate,
 )
 from nn.teaching import teaching_network
 
@@ -79,10 +78,10 @@ def course_workbook(
     `epochs`, one row each, and a line chart of E_total."""
     from openpyxl import Workbook
 
-    rates = [check_learning_rate(lr) for lr in learning_rates]
+    rates = [check_number(lr, "lr", min_value=0.0) for lr in learning_rates]
     if not rates:
         raise ValueError("learning_rates is empty")
-    epochs = check_epochs(epochs)
+    epochs = check_int(epochs, "epochs", min_value=0)
     workbook = Workbook()
     workbook.remove(workbook.active)
     for lr in rates:

@@ -21,7 +21,10 @@ def test_the_closed_form_loads_no_part_of_the_engine() -> None:
 
 
 def test_importing_autograd_loads_only_what_is_used() -> None:
-    assert {m for m in _modules_loaded_by("import autograd") if m.startswith("autograd")} == {"autograd", "autograd._clash"}
+    assert {m for m in _modules_loaded_by("import autograd") if m.startswith("autograd")} == {
+        "autograd",
+        "autograd._clash",
+    }
     loaded = _modules_loaded_by("from autograd import Value")
     assert "autograd.engine" in loaded and "autograd.tape" not in loaded
 

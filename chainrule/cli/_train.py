@@ -233,4 +233,3 @@ def _data(dataset: str, path: str | None, seed: int) -> tuple[Dataset, Dataset]:
         return train_valid_split(parts["train"], VALID_FRACTION, rng=seed)
     except SplitError as error:  # too few images to hold some out
         raise CLIError(f"--data: {path!r}: {error}") from None
-
