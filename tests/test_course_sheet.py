@@ -157,7 +157,7 @@ def test_the_command_writes_the_workbook_and_says_so(tmp_path, capsys):
             "--optimizer: 'nesterov' is not one of basic, momentum, rmsprop, adam",
         ),
         (["lesson9"], "'lesson9' is not one of course, graddesc"),
-        (["--lr", "-1"], "--lr: the learning rate must be >= 0, got '-1'"),
+        (["--lr", "-1"], "--lr: must be > 0, got '-1'"),
     ],
 )
 def test_the_command_refuses_in_one_line(tmp_path, capsys, args, message):

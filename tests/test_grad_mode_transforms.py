@@ -54,7 +54,7 @@ def _trained_weights(engine: str, inside_no_grad: bool) -> list[float]:
     data = Dataset(rng.random((12, 4)), np.arange(12) % 3, (2, 2))
     model = MLP(4, [3], activation="linear", rng=0)
     optimizer = SGD(model.parameters(), lr=0.5)
-    run = dict(loss=cross_entropy, epochs=2, batch_size=4, engine=engine, rng=0, progress=False)
+    run = dict(loss=cross_entropy, epochs=2, batch_size=4, mode=engine, rng=0, progress=False)
     if inside_no_grad:
         with no_grad():
             fit(model, optimizer, data, **run)  # type: ignore[arg-type]
