@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from autograd import Value
+from autograd.errors import NonFiniteError
 from autograd.validation import check_choice, check_int
 from nn import BatchOutputs
 from nn.collab import EmbeddingDotBias
