@@ -331,7 +331,7 @@ class _ArrayGroup:
     """One param group inside an `ArrayStep`: where its parameters sit in the vector, and its
     state as one array per name."""
 
-    def __init__(self, group: ParamGroup, params: tuple[Value, ...], index: IntArray, columns: State,
+    def __init__(self, group: ParamGroup, params: tuple[Value, ...], index: IntArray | slice, columns: State,
                  stored: list[dict[str, float]]) -> None:  # fmt: skip
         self.group, self.params, self.index = group, params, index
         self.columns = columns
@@ -366,7 +366,7 @@ class ArrayStep:
                     f"the optimizer's parameter {outside[0]!r} is not one of the {len(position)} "
                     "parameters being trained (build the optimizer over model.parameters())"
                 )
-            index = np.array([position[id(p)] for p in members], dtype=np.intp)
+            index = _as_slice(np.array([position[id(p)] for p in members], dtype=np.intp))
             stored = [optimizer.state.get(p, {}) for p in members]
             columns = {
                 name: optimizer._gather(members, stored, name, default)
@@ -626,10 +626,21 @@ _get_data = operator.attrgetter("data")
 _get_grad = operator.attrgetter("grad")
 
 
+def _as_slice(index: IntArray) -> IntArray | slice:
+    """`index` as a slice when it is a run of consecutive positions (a group in the vector's
+    order, the usual case): a view, so gathering and writing back copy nothing extra."""
+    if len(index) and index[-1] - index[0] == len(index) - 1 and (np.diff(index) == 1).all():
+        return slice(int(index[0]), int(index[-1]) + 1)
+    return index
+
+
 def _powers(exponents: Array, *bases: float) -> list[Array]:
     """base ** t for each t and each base, with Python's float power (numpy's vectorised power
     may round the last bit differently); the parameters of a group usually share one step
     count, so each power is computed once per distinct t."""
+    if len(exponents) and exponents.min() == exponents.max():  # the usual case: no sort needed
+        t = float(exponents[0])
+        return [np.full(len(exponents), base**t) for base in bases]
     distinct, where = np.unique(exponents, return_inverse=True)
     return [np.array([base**t for t in distinct.tolist()])[where] for base in bases]
 
