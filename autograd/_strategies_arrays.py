@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 from hypothesis.extra import numpy as hnp
 
-from autograd.validation import is_number
+from autograd.validation import is_int, is_number
 
 __all__ = ["arrays"]
 
@@ -38,9 +38,7 @@ def arrays(
     """
     if not isinstance(shape, st.SearchStrategy):
         dims = (shape,) if isinstance(shape, int) else shape
-        if not isinstance(dims, tuple) or not all(
-            isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in dims
-        ):
+        if not isinstance(dims, tuple) or not all(is_int(n) and int(n) >= 0 for n in dims):
             raise InvalidArgument(f"shape={shape!r} must be an int >= 0, a tuple of them, or a strategy")
     for name, bound in (("min_value", min_value), ("max_value", max_value), ("margin", margin)):
         if not (is_number(bound) and math.isfinite(bound)):

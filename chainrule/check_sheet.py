@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from autograd import Value, gradients
+from autograd.validation import is_number
 from chainrule._formulas import Tree, evaluate, is_difference_quotient, parse, references
 
 __all__ = ["RELATIVE_TOLERANCE", "Claim", "SheetCheck", "check_sheet"]
@@ -156,7 +157,7 @@ class _Book:
         raw = self.formulas[cell].value
         if raw is None:
             return 0.0
-        if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+        if not is_number(raw):
             raise ValueError(f"check_sheet: {cell} holds {raw!r}, not a number")
         return float(raw)
 
@@ -167,7 +168,7 @@ class _Book:
                 self.numbers[cell] = self.constant(cell)
             else:
                 seen = self.cached[cell].value
-                if isinstance(seen, (int, float)) and not isinstance(seen, bool):
+                if is_number(seen):
                     self.numbers[cell] = float(seen)
                 else:
                     result = self.value(cell, {})
