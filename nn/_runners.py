@@ -133,7 +133,12 @@ def per_example(model: Any, loss: Loss) -> Callable[..., Value]:
 
 
 class Runner(Protocol):
+    """`value_and_grad` does not check for a stale tape: the loop calls `check()` around the
+    steps that run none of the model's code (fit: before and after each epoch)."""
+
     params: list[Value]
+
+    def check(self) -> None: ...
 
     def value_and_grad(self, theta: Array, batch: Columns) -> tuple[float, Array]: ...
 
@@ -150,8 +155,11 @@ class _Tape:
         with enable_grad():  # traced in grad mode, as the dynamic mode computes its gradients
             self.tape = trace(per_example(model, loss), *_row(example, 0), params=self.params)
 
+    def check(self) -> None:
+        self.tape.check()
+
     def value_and_grad(self, theta: Array, batch: Columns) -> tuple[float, Array]:
-        return self.tape.value_and_grad(theta, *batch)
+        return self.tape.value_and_grad(theta, *batch, check=False)
 
     def mean_loss(self, batch: Columns) -> float:
         return self.tape(*batch)
@@ -166,6 +174,9 @@ class _Dynamic:
     def __init__(self, model: Module, loss: Loss) -> None:
         self.params = model.parameters()
         self.example_loss = per_example(model, loss)
+
+    def check(self) -> None:  # a graph per example: nothing to go stale
+        pass
 
     def value_and_grad(self, theta: Array, batch: Columns) -> tuple[float, Array]:
         set_data_all(self.params, theta.tolist())

@@ -133,6 +133,7 @@ def lr_find(
     smoothed: list[float] = []
     average, best = 0.0, math.inf
     reason = f"num_it={steps} steps done"
+    runner.check()  # (the loop below runs none of the model's code: one check is enough)
     try:
         for i in range(steps):
             lr = start * (end / start) ** (i / steps)

@@ -206,6 +206,7 @@ def train_epochs(
     try:
         for epoch in range(1, epochs + 1):
             start = time.perf_counter()
+            runner.check()  # a stale tape is an error, checked around the epoch (not per step)
             total, seen = 0.0, 0
             with _progress_bar(steps, epoch, progress) as bar:
                 for index in orders():
@@ -225,6 +226,7 @@ def train_epochs(
                     history.momentums.append(_momentum(optimizer))
                     bar.set_postfix(loss=f"{batch_loss:.4f}", refresh=False)
                     bar.update(1)
+            runner.check()  # (a schedule is the only outside code the steps ran)
             seconds = time.perf_counter() - start
             _write_back(params, theta, arrays)
             written = step

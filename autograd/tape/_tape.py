@@ -14,7 +14,7 @@ from autograd.tape import _trace
 from autograd.tape._checks import compare, nearby, raise_engine_error
 from autograd.tape._guard import Guard
 from autograd.tape._program import Program
-from autograd.validation import check_int, check_sequence
+from autograd.validation import check_flag, check_int, check_sequence
 
 if TYPE_CHECKING:
     import numpy as np
@@ -195,7 +195,14 @@ class Tape:
             p.grad += g
         return mean
 
-    def value_and_grad(self, params: Any, *batch: Any) -> tuple[float, NDArray[np.float64]]:
+    def check(self) -> None:
+        """Raise StaleTapeError if anything the traced function refers to changed since
+        tracing (every replay does this first, unless told ``check=False``)."""
+        self.guard.check()
+
+    def value_and_grad(
+        self, params: Any, *batch: Any, check: bool = True
+    ) -> tuple[float, NDArray[np.float64]]:
         """The mean over the batch and its gradient, at the numbers `params` (one per parameter,
         in `tape.params` order, such as `parameter_data()` gives): a pure function, as JAX's
         ``value_and_grad``, that reads and changes no Value, and that several threads may call
@@ -207,9 +214,14 @@ class Tape:
                 loss, grad = tape.value_and_grad(theta, x, y)
                 theta -= lr * grad
             tape.set_parameter_data(theta)  # the model's Values take the trained numbers
+
+        ``check=False`` skips the stale-tape guard (`check()`), which walks the model at
+        every call: for a loop that runs no code of the model's between its steps and calls
+        `check()` itself (`nn.train.fit` does, before and after each epoch).
         """
         self._need_scalar("tape.value_and_grad")
-        mean, grads = self._run(self._parameter_array(params), batch, backward=True)
+        check_flag(check, "check")
+        mean, grads = self._run(self._parameter_array(params), batch, backward=True, check=check)
         assert grads is not None  # (backward=True)
         return mean, grads
 
@@ -267,14 +279,15 @@ class Tape:
         return rows
 
     def _run(
-        self, data: NDArray[np.float64], batch: tuple[Any, ...], backward: bool
+        self, data: NDArray[np.float64], batch: tuple[Any, ...], backward: bool, check: bool = True
     ) -> tuple[float, NDArray[np.float64] | None]:
         """The mean over the batch at the parameter numbers `data`, and its gradient if `backward`."""
         import numpy as np
 
         from autograd.tape._batch import columns
 
-        self.guard.check()
+        if check:
+            self.guard.check()
         floats, indices, size = columns(self.program.inputs, batch, self._index_bounds)
         seed = 1.0 / size if backward else None
         total, grads = self._replay_parts(data, floats, indices, seed, size, keep=False)
