@@ -133,7 +133,9 @@ class Optimizer:
     state's names with their values before the first step (`_state_defaults`), and writes
     `_update`: the new values of a group's parameters, given their data, their gradients,
     their state (an array per name) and the group's hyperparameters, with the state it
-    computed.
+    computed. `_update` may write its results into the arrays of `out` (a workspace the
+    `ArrayStep` keeps from step to step, none of them a state array it is given) and add
+    arrays to it, so that a training loop allocates nothing per step.
     """
 
     _checks: ClassVar[dict[str, Check]] = {"lr": _non_negative}
@@ -195,17 +197,23 @@ class Optimizer:
         return ArrayStep(self, params, frozen)
 
     def _new_values(
-        self, params: tuple[Value, ...], data: Array, grad: Array, old: State, settings: dict[str, Any]
+        self,
+        params: tuple[Value, ...],
+        data: Array,
+        grad: Array,
+        old: State,
+        settings: dict[str, Any],
+        out: State,
     ) -> tuple[Array, State]:
         """One group's update, every number checked finite (else NonFiniteError, naming it)."""
-        self._check_finite(params, "its gradient", grad)
-        with np.errstate(all="ignore"):  # an overflow is found by the checks below, naming it
-            new, state = self._update(data, grad, old, settings)
-        for name, x in (("its new value", new), *state.items()):
-            self._check_finite(params, name, x)
+        with np.errstate(all="ignore"):  # an overflow is found by the checks, naming it
+            self._check_finite(params, "its gradient", grad)
+            new, state = self._update(data, grad, old, settings, out)
+            for name, x in (("its new value", new), *state.items()):
+                self._check_finite(params, name, x)
         return new, state
 
-    def _update(self, p: Array, g: Array, old: State, s: dict[str, Any]) -> tuple[Array, State]:
+    def _update(self, p: Array, g: Array, old: State, s: dict[str, Any], out: State) -> tuple[Array, State]:
         raise NotImplementedError(f"{type(self).__name__} defines no update: use SGD, RMSprop, Adam or AdamW")
 
     def _gather(
@@ -221,8 +229,10 @@ class Optimizer:
 
     def _check_finite(self, params: tuple[Value, ...], what: str, x: Array) -> None:
         # float arithmetic overflows to inf silently: a diverging run must say so instead
+        if math.isfinite(np.add.reduce(x, axis=None)):  # a nan or inf anywhere makes the sum one
+            return
         finite = np.isfinite(x)
-        if not finite.all():
+        if not finite.all():  # (else a sum of finite numbers overflowed: all is well)
             k = int(np.flatnonzero(~finite)[0])
             p = params[k]
             index = next(i for i, q in enumerate(self.params) if q is p)
@@ -336,6 +346,8 @@ class _ArrayGroup:
         self.group, self.params, self.index = group, params, index
         self.columns = columns
         self.stored = stored  # each parameter's state as opt.state held it when the arrays were made
+        # the update's workspace: arrays it may overwrite (never one of `columns`), reused each step
+        self.spare: State = {}
         self.updated: dict[str, None] = {}  # the state names a step has written, in the update's order
 
     def __repr__(self) -> str:
@@ -382,12 +394,17 @@ class ArrayStep:
                 f"step: theta and grad must have shape ({self.size},), got {theta.shape} and {grad.shape}"
             )
         updates = [
-            self.optimizer._new_values(g.params, theta[g.index], grad[g.index], g.columns, g.group.settings())
+            self.optimizer._new_values(
+                g.params, theta[g.index], grad[g.index], g.columns, g.group.settings(), g.spare
+            )
             for g in self.groups
         ]
         for g, (new, state) in zip(self.groups, updates, strict=True):
             theta[g.index] = new
-            g.columns.update(state)
+            for name, x in state.items():  # the state replaced is the next step's workspace
+                if x is not g.columns[name]:
+                    g.spare[name] = g.columns[name]
+                g.columns[name] = x
             g.updated.update(dict.fromkeys(state))
 
     def store(self) -> None:
@@ -445,7 +462,7 @@ class SGD(Optimizer):
                 f"dampening={s['dampening']!r}"
             )
 
-    def _update(self, p: Array, g: Array, old: State, s: dict[str, Any]) -> tuple[Array, State]:
+    def _update(self, p: Array, g: Array, old: State, s: dict[str, Any], out: State) -> tuple[Array, State]:
         lr: float = s["lr"]
         momentum: float = s["momentum"]
         state: State = {}
@@ -497,7 +514,7 @@ class RMSprop(Optimizer):
         )
         super().__init__(params, settings)
 
-    def _update(self, p: Array, g: Array, old: State, s: dict[str, Any]) -> tuple[Array, State]:
+    def _update(self, p: Array, g: Array, old: State, s: dict[str, Any], out: State) -> tuple[Array, State]:
         lr: float = s["lr"]
         alpha: float = s["alpha"]
         momentum: float = s["momentum"]
@@ -553,27 +570,37 @@ class Adam(Optimizer):
             params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad)
         )
 
-    def _update(self, p: Array, g: Array, old: State, s: dict[str, Any]) -> tuple[Array, State]:
+    def _update(self, p: Array, g: Array, old: State, s: dict[str, Any], out: State) -> tuple[Array, State]:
+        # the formula below, each operation written into a workspace array (`out`): the same
+        # IEEE operations on the same operands as `p - step_size * (m / denom)` and its terms
+        # spelt with temporaries (x·y is y·x and x + y is y + x exactly), so the same numbers
         lr: float = s["lr"]
         decay: float = s["weight_decay"]
         betas: tuple[float, float] = s["betas"]
         beta1, beta2 = betas
+        new, work = _buffer(out, "param", p), _buffer(out, "work", p)
         if decay != 0.0:
             if self._decoupled:
-                p = p * (1.0 - lr * decay)
+                p = np.multiply(p, 1.0 - lr * decay, out=new)  # p·(1 − lr·λ)
             else:
-                g = g + decay * p
-        t = old["step"] + 1.0
+                g = np.add(g, np.multiply(p, decay, out=_buffer(out, "grad", p)), out=out["grad"])  # g + λ·p
+        t = np.add(old["step"], 1.0, out=_buffer(out, "step", p))
         state: State = {"step": t}
-        m = state["exp_avg"] = beta1 * old["exp_avg"] + (1.0 - beta1) * g
-        v = state["exp_avg_sq"] = beta2 * old["exp_avg_sq"] + (1.0 - beta2) * (g * g)
+        m = np.multiply(old["exp_avg"], beta1, out=_buffer(out, "exp_avg", p))  # β1·m + (1 − β1)·g
+        m = state["exp_avg"] = np.add(m, np.multiply(g, 1.0 - beta1, out=work), out=m)
+        square = np.multiply(np.multiply(g, g, out=work), 1.0 - beta2, out=work)  # β2·v + (1 − β2)·g²
+        v = np.multiply(old["exp_avg_sq"], beta2, out=_buffer(out, "exp_avg_sq", p))
+        v = state["exp_avg_sq"] = np.add(v, square, out=v)
         if s["amsgrad"]:
-            v = state["max_exp_avg_sq"] = np.maximum(old["max_exp_avg_sq"], v)
+            v = state["max_exp_avg_sq"] = np.maximum(
+                old["max_exp_avg_sq"], v, out=_buffer(out, "max_exp_avg_sq", p)
+            )
         beta1_t, beta2_t = _powers(t, beta1, beta2)
         step_size = lr / (1.0 - beta1_t)
         eps: float = s["eps"]
-        denom = np.sqrt(v) / np.sqrt(1.0 - beta2_t) + eps
-        return p - step_size * (m / denom), state
+        denom = np.add(np.divide(np.sqrt(v, out=work), np.sqrt(1.0 - beta2_t), out=work), eps, out=work)
+        update = np.multiply(np.divide(m, denom, out=work), step_size, out=work)  # step_size·(m / denom)
+        return np.subtract(p, update, out=new), state
 
 
 class AdamW(Adam):
@@ -634,13 +661,22 @@ def _as_slice(index: IntArray) -> IntArray | slice:
     return index
 
 
-def _powers(exponents: Array, *bases: float) -> list[Array]:
+def _buffer(out: State, name: str, like: Array) -> Array:
+    """The workspace array `name` of `out`, shaped as `like` (made on first use)."""
+    x = out.get(name)
+    if x is None or x.shape != like.shape:
+        x = out[name] = np.empty_like(like, dtype=np.float64)
+    return x
+
+
+def _powers(exponents: Array, *bases: float) -> list[Array] | list[float]:
     """base ** t for each t and each base, with Python's float power (numpy's vectorised power
     may round the last bit differently); the parameters of a group usually share one step
-    count, so each power is computed once per distinct t."""
+    count: then each power is one number (the same for every parameter, and the arithmetic
+    on it is done once, to the same bits as elementwise)."""
     if len(exponents) and exponents.min() == exponents.max():  # the usual case: no sort needed
         t = float(exponents[0])
-        return [np.full(len(exponents), base**t) for base in bases]
+        return [base**t for base in bases]
     distinct, where = np.unique(exponents, return_inverse=True)
     return [np.array([base**t for t in distinct.tolist()])[where] for base in bases]
 
