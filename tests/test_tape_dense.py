@@ -71,3 +71,27 @@ def test_an_overflow_is_the_engines_error_naming_the_example():
         tape(np.array([1.0, 1e200]), np.array([0.0, 0.0]))
     with pytest.raises(NonFiniteError, match=r"\*"):  # at the traced example: the engine's own error
         trace(lambda x: weighted_sum(ws, [x, x * 1.0]), 1e200)
+
+
+def test_a_layer_whose_weights_are_a_block_of_the_parameters_reads_them_as_a_view():
+    # model.parameters() order: a layer's weights are rows of the vector, read and given their
+    # gradients through a view; the same parameters in a shuffled order are gathered and
+    # scattered: both the same numbers, bit for bit
+    model = nn.MLP(20, [7, 5, 3], activation="relu", output_activation="linear", rng=0)
+    params = model.parameters()
+    order = list(np.random.default_rng(1).permutation(len(params)))
+
+    def loss(x: Any, y: Any) -> Value:
+        return nn.losses.cross_entropy(model(x), y)
+
+    in_order = trace(loss, [0.1] * 20, 1, params=params)
+    shuffled = trace(loss, [0.1] * 20, 1, params=[params[i] for i in order])
+    assert all(g.grid is not None for g in in_order._replay.groups if g.code == "dense")
+    assert all(g.grid is None for g in shuffled._replay.groups if g.code == "dense")
+    rng = np.random.default_rng(0)
+    x, y = rng.standard_normal((33, 20)), rng.integers(0, 3, 33)
+    theta = in_order.parameter_data()
+    loss_a, grad_a = in_order.value_and_grad(theta, x, y)
+    loss_b, grad_b = shuffled.value_and_grad(theta[order], x, y)
+    assert loss_a == loss_b
+    assert grad_a[order].tolist() == grad_b.tolist()

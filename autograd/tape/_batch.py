@@ -3,6 +3,7 @@ per example) and the integer inputs alike, checked against the traced example's 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -42,8 +43,12 @@ def columns(
             if not np.issubdtype(array.dtype, np.number) or np.issubdtype(array.dtype, np.complexfloating):
                 raise TypeError(f"tape: batch argument {position} must hold real numbers, got {array.dtype}")
             floats[rows] = array
+            with np.errstate(over="ignore", invalid="ignore"):  # (an overflow is checked below)
+                total = np.add.reduce(floats[rows], axis=None)
+            if math.isfinite(total):  # a nan or inf anywhere makes the sum one
+                continue
             bad = ~np.isfinite(floats[rows])
-            if bad.any():
+            if bad.any():  # (else a sum of finite numbers overflowed)
                 example = int(np.flatnonzero(bad.any(axis=0))[0])
                 raise ValueError(f"tape: batch argument {position} is not finite at example {example}")
         else:

@@ -94,6 +94,8 @@ class NumpyReplay:
         self.edge_child, self.edge_user = layout.edge_child, layout.edge_user
         self.n_param_edges = int(np.searchsorted(self.edge_child, d))
         self.param_of_edge = self.direct[self.edge_child[: self.n_param_edges]]
+        # each parameter at most one edge (a layer's biases): added in place, no bincount of P
+        self.edges_distinct = len(np.unique(self.param_of_edge)) == len(self.param_of_edge)
         self.unit_edges, self.invariant_unit_edges = layout.unit_edges, layout.invariant_unit_edges
         self.groups = layout.groups
         self.levels = layout.levels
@@ -170,8 +172,8 @@ class NumpyReplay:
         if g.gather is not None:  # a gather: each example's pick among parameters
             vals[g.out] = params[g.gather[:, indices[g.index]]]
         elif g.code == "dense":
-            assert g.weights is not None
-            out = params[g.weights] @ vals[g.args[0]]
+            assert g.x_rows is not None
+            out = _weight_matrix(g, params) @ vals[g.x_rows]
             if g.others is not None:
                 for j in range(g.others.shape[1]):
                     out += vals[g.others[:, j]]
@@ -241,14 +243,19 @@ class NumpyReplay:
                 grad[lv.fold] = 0.0
                 grad[lv.fold, 0] = summed
             for g in lv.dense:  # this level's gradients are complete: push them down
-                assert g.weights is not None
-                g_out, xs = grad[g.out], g.args[0]
-                by_weight = g_out @ vals[xs].T
-                total += np.bincount(g.weights.ravel(), weights=by_weight.ravel(), minlength=self.n_params)
-                if g.needs_grad is not None:
-                    assert isinstance(xs, np.ndarray)
-                    pushed = params[g.weights].T @ g_out
-                    grad[xs[g.needs_grad]] += pushed[g.needs_grad]
+                assert g.weights is not None and g.x_rows is not None
+                g_out = grad[g.out]
+                by_weight = g_out @ vals[g.x_rows].T
+                if g.grid is not None:  # every parameter once: added in place (0 + w is w)
+                    block = _grid_view(g.grid, g.weights.shape, total, writeable=True)
+                    block += by_weight
+                else:
+                    total += np.bincount(
+                        g.weights.ravel(), weights=by_weight.ravel(), minlength=self.n_params
+                    )
+                if g.pushed_rows is not None:
+                    pushed = _weight_matrix(g, params).T @ g_out
+                    grad[g.pushed_rows] += pushed[g.needs_grad]
         pe = slice(0, self.n_param_edges)
         if self._thread.careful:
             upstream = grad[user[pe]]
@@ -259,7 +266,10 @@ class NumpyReplay:
             per_edge = products.sum(axis=1)
         else:
             per_edge = np.einsum("ij,ij->i", loc[pe], grad[user[pe]])
-        total += np.bincount(self.param_of_edge, weights=per_edge, minlength=self.n_params)
+        if self.edges_distinct:  # (0 + w is w: the same numbers as the bincount)
+            total[self.param_of_edge] += per_edge
+        else:
+            total += np.bincount(self.param_of_edge, weights=per_edge, minlength=self.n_params)
         for g in self.groups:
             if g.select_params is not None:
                 index = indices[g.index]
@@ -268,6 +278,26 @@ class NumpyReplay:
                     targets.ravel(), weights=grad[g.out].ravel(), minlength=self.n_params + 1
                 )[: self.n_params]
         return total
+
+
+def _grid_view(
+    grid: tuple[int, int], shape: tuple[int, ...], vector: Array, writeable: bool = False
+) -> Array:
+    """The block W[i, j] = vector[start + i·stride + j] of a 1-d array, as a view (its rows do
+    not overlap: see `_plan._grid`)."""
+    start, stride = grid
+    step = vector.strides[0]
+    return np.lib.stride_tricks.as_strided(
+        vector[start:], shape=shape, strides=(stride * step, step), writeable=writeable
+    )
+
+
+def _weight_matrix(g: Group, params: Array) -> Array:
+    """A dense group's W: a view of the parameter vector when it is a block of it, else gathered."""
+    assert g.weights is not None
+    if g.grid is not None:
+        return _grid_view(g.grid, g.weights.shape, params)
+    return params[g.weights]
 
 
 def _scalar_kernel(

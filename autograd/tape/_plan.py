@@ -62,6 +62,12 @@ class Group:
     weights: IntArray | None = None
     others: IntArray | None = None
     needs_grad: IntArray | None = None  # which of the X rows get a gradient
+    # when W is a block of the parameter vector, W[i, j] = start + i·stride + j (a layer's rows
+    # of weights, neuron after neuron): (start, stride), so W is read and its gradient added
+    # through a view, with no gather or scatter; X's rows as a slice when consecutive
+    grid: tuple[int, int] | None = None
+    x_rows: Rows | None = None
+    pushed_rows: IntArray | None = None  # the X rows that get a gradient (xs[needs_grad])
     function: int = -1  # 'scalar': which of the program's functions
     level: int = 0
     # computed once, in column 0, when it reads only parameters and constants; `boundary`: its
@@ -270,7 +276,23 @@ def _dense(layout: Layout, members: list[Step], positions: range, out: slice) ->
         group.others = np.array([[new[a] for a in d.others] for d in layer], dtype=np.intp)
     need = [k for k, x in enumerate(layer[0].xs) if program.needs_grad(x)]
     group.needs_grad = _ints(need) if need else None
+    group.grid = _grid(group.weights)
+    x_rows = [new[x] for x in layer[0].xs]
+    group.x_rows = _rows(x_rows)
+    group.pushed_rows = _ints([x_rows[k] for k in need]) if need else None
     return group
+
+
+def _grid(weights: IntArray) -> tuple[int, int] | None:
+    """(start, stride) if weights[i, j] = start + i·stride + j with rows that do not overlap
+    (stride ≥ the row length: every parameter once), else None."""
+    rows, cols = weights.shape
+    start = int(weights[0, 0])
+    stride = int(weights[1, 0]) - start if rows > 1 else cols
+    if stride < cols:
+        return None
+    expected = start + stride * np.arange(rows, dtype=np.intp)[:, None] + np.arange(cols, dtype=np.intp)
+    return (start, stride) if np.array_equal(weights, expected) else None
 
 
 def _sum(layout: Layout, members: list[Step], positions: range, out: slice) -> Group:
