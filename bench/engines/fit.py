@@ -1,8 +1,11 @@
 """chainrule's own training path, as a user writes it: `nn`'s MLP, `nn.losses.cross_entropy`
 and an `nn.optim` optimizer, trained by `nn.train.fit` on the compiled tape (parameters in one
 array during the epoch). Everything `fit` does is timed: tracing the loss, the steps, the
-write-back into the Values."""
+write-back into the Values; `fit`'s own clock of the epoch's steps (`Epoch.seconds`, which
+starts after the trace) is kept as `epoch_seconds`, the time the worker reports, so that the
+row compares training steps with training steps (the trace is timed apart: `trace_seconds`)."""
 
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -27,14 +30,19 @@ class _Fitted:
         set_data_all(self.model.parameters(), list(weights))
         self.batch_size = batch_size
         self.optimizer: Optimizer | None = None
+        self.epoch_seconds: float | None = None
+        self.trace_seconds: float | None = None
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.model!r})"
 
     def train(self, data: Columns, optimizer: Optimizer) -> list[float]:
         """One epoch of `data` in its order; each batch's loss."""
+        start = time.perf_counter()
         history = fit(self.model, optimizer, data, loss=cross_entropy, batch_size=self.batch_size,
                       shuffle=False, progress=False)  # fmt: skip
+        self.epoch_seconds = history.epochs[-1].seconds
+        self.trace_seconds = time.perf_counter() - start - self.epoch_seconds  # (and the write-back)
         return history.batch_losses
 
     def weights(self) -> list[float]:

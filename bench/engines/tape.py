@@ -7,6 +7,7 @@ to each Value's `.grad` and SGD as a Python loop over the Values (`bench.engines
 The digits epoch of this engine trains through `nn.train.fit` itself (the hand-built network
 as an `nn.Module`, `nn.optim.SGD`): the library's loop on the benchmark's network."""
 
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -136,8 +137,11 @@ class FitDigits(Digits):
         data = (np.concatenate([x for x, _ in prepared]), np.concatenate([c for _, c in prepared]))
         network = HandNetwork(self.params, self.layers)
         size = len(prepared[0][1])
+        start = time.perf_counter()
         history = fit(network, SGD(self.params, lr=lr), data, loss=logits_loss, batch_size=size,
                       shuffle=False, progress=False)  # fmt: skip
+        self.epoch_seconds = history.epochs[-1].seconds  # fit's clock of its steps (as bench/engines/fit.py)
+        self.trace_seconds = time.perf_counter() - start - self.epoch_seconds
         self.theta = np.array([p.data for p in self.params])
         return history.batch_losses
 
