@@ -16,7 +16,6 @@ at logits of ±1000.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import reduce
 from typing import Any, Literal, overload
 
 from autograd import Value, maximum, select
@@ -204,8 +203,18 @@ def _bce_with_logits(x: Value, t: float | Value) -> Value:
 
 def _shifted(logits: list[Value]) -> list[Value]:
     """x_i − m with m the largest, through `maximum`: no exp of them exceeds 1."""
-    m = reduce(maximum, logits)
+    m = _largest(logits)
     return [z - m for z in logits]
+
+
+def _largest(xs: list[Value]) -> Value:
+    """The largest of `xs` by `maximum` in pairs, a tree of ⌈log₂ n⌉ levels rather than a
+    chain of n − 1 (a compiled tape runs a level at a time). The number is the same; at a tie
+    `maximum` halves its gradient, so tied logits share m's gradient (which the shift cancels
+    in the loss, to rounding) otherwise than along a chain."""
+    while len(xs) > 1:
+        xs = [maximum(a, b) for a, b in zip(xs[::2], xs[1::2])] + xs[len(xs) - len(xs) % 2 :]
+    return xs[0]
 
 
 def _logits(x: object, name: str = "logits") -> list[Value]:
