@@ -3,6 +3,7 @@ checks that all engines computed the same numbers (to 1e-9) and prints the repor
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
@@ -16,6 +17,9 @@ from bench.report import Measurements, render
 ROOT = Path(__file__).resolve().parent.parent
 TOLERANCE = 1e-9
 WORKER_TIMEOUT = 1800  # seconds; micrograd's deep chains are the slowest runs
+# numpy's BLAS on one thread, as PyTorch's engines set theirs (torch.set_num_threads(1)): like
+# for like, and a BLAS spinning on a core another process holds made a step ten times slower
+ONE_THREAD = dict.fromkeys(("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"), "1")
 
 
 def run_worker(spec: dict[str, Any]) -> dict[str, Any]:
@@ -24,6 +28,7 @@ def run_worker(spec: dict[str, Any]) -> dict[str, Any]:
         done = subprocess.run(
             [sys.executable, "-m", "bench.worker", json.dumps(spec)],
             cwd=ROOT,
+            env={**os.environ, **ONE_THREAD},
             capture_output=True,
             text=True,
             timeout=WORKER_TIMEOUT,
