@@ -14,6 +14,7 @@ from typing import Any
 
 from chainrule.cli._common import (
     CLIError,
+    add_mode_and_lr_find,
     check_outputs,
     numbers_that_fit,
     parse_count,
@@ -85,14 +86,7 @@ def add_parser(subcommands: Any) -> None:
     )
     group.add_argument("--valid-pct", metavar="P", help="share of the ratings held out (0 for none)")
     group.add_argument("--seed", help="for the split, the initial weights and the batches (default 0)")
-    group.add_argument("--mode", choices=MODES, default="tape", help="compiled tape (default) or dynamic")
-    group.add_argument("--engine", choices=MODES, dest="mode", help=argparse.SUPPRESS)  # --mode's old name
-    parser.add_argument(
-        "--lr-find",
-        action="store_true",
-        help="run fastai's learning-rate finder instead of fitting (1e-7 → 10 over 100 steps): print its "
-        "two suggestions and the curve (--plot writes the picture)",
-    )
+    add_mode_and_lr_find(parser, group, MODES)
     parser.add_argument("--every", metavar="N", help="print every Nth epoch and the last (default: all)")
     parser.add_argument("--top", default="10", metavar="N", help="movies shown at each end (default 10)")
     parser.add_argument("--plot", metavar="PATH", help="write a PNG of the movie factors' main axes here")

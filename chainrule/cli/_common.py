@@ -241,6 +241,26 @@ def _shown(value: object) -> str:
 # ---- the teaching network's options ----
 
 
+def add_mode_and_lr_find(parser: argparse.ArgumentParser, group: Any, modes: Sequence[str]) -> None:
+    """The options `train` and `collab` share: --mode (and its old name --engine) in `group`,
+    --lr-find in `parser`; `modes` is nn.train's MODES (not imported here: the other commands
+    load no engine)."""
+    group.add_argument(
+        "--mode",
+        choices=modes,
+        default="tape",
+        help="tape (a compiled tape replayed over each batch, the default) or dynamic (a graph per "
+        "example, slow)",
+    )
+    group.add_argument("--engine", choices=modes, dest="mode", help=argparse.SUPPRESS)  # --mode's old name
+    parser.add_argument(
+        "--lr-find",
+        action="store_true",
+        help="run fastai's learning-rate finder instead of training (1e-7 → 10 over 100 minibatches): "
+        "print its two suggestions and the curve (--plot writes the picture)",
+    )
+
+
 def add_network_arguments(parser: argparse.ArgumentParser) -> None:
     """--inputs, --weights and --targets of the teaching network (defaults: the course's)."""
     group = parser.add_argument_group(

@@ -11,6 +11,7 @@ from typing import Any
 
 from chainrule.cli._common import (
     CLIError,
+    add_mode_and_lr_find,
     check_outputs,
     numbers_that_fit,
     parse_count,
@@ -87,19 +88,7 @@ def add_parser(subcommands: Any) -> None:
         "momentum (Adam's beta1) 0.95 → 0.85 → 0.95 (default: on; --lesson: off)",
     )
     parser.add_argument("--seed", default="0", help="the initial weights, split and batch order (default: 0)")
-    parser.add_argument(
-        "--mode",
-        choices=MODES,
-        default="tape",
-        help="tape (a compiled tape replayed over each batch) or dynamic (a graph per example, slow)",
-    )
-    parser.add_argument("--engine", choices=MODES, dest="mode", help=argparse.SUPPRESS)  # --mode's old name
-    parser.add_argument(
-        "--lr-find",
-        action="store_true",
-        help="run fastai's learning-rate finder instead of training (1e-7 → 10 over 100 batches): "
-        "print its two suggestions and the curve (--plot writes the picture)",
-    )
+    add_mode_and_lr_find(parser, parser, MODES)
     parser.add_argument(
         "--plot", metavar="PATH", help="write a PNG of the loss curves (or the finder's) here"
     )
