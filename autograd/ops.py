@@ -141,11 +141,53 @@ class _Floats:
 FLOATS = _Floats()
 
 
-class Formula:
+class _Operators:
+    """Python's arithmetic operators, each written out by the subclass's `_infix(op, other)`
+    (a formula's text, or a line of Python source), with `POWER` its power operator."""
+
+    __slots__ = ()
+    POWER = "**"
+
+    def _infix(self, op: str, other: object, *, reflected: bool = False) -> Any:
+        raise NotImplementedError
+
+    def __add__(self, other: object) -> Any:
+        return self._infix("+", other)
+
+    def __radd__(self, other: object) -> Any:
+        return self._infix("+", other, reflected=True)
+
+    def __sub__(self, other: object) -> Any:
+        return self._infix("-", other)
+
+    def __rsub__(self, other: object) -> Any:
+        return self._infix("-", other, reflected=True)
+
+    def __mul__(self, other: object) -> Any:
+        return self._infix("*", other)
+
+    def __rmul__(self, other: object) -> Any:
+        return self._infix("*", other, reflected=True)
+
+    def __truediv__(self, other: object) -> Any:
+        return self._infix("/", other)
+
+    def __rtruediv__(self, other: object) -> Any:
+        return self._infix("/", other, reflected=True)
+
+    def __pow__(self, other: object) -> Any:
+        return self._infix(self.POWER, other)
+
+    def __rpow__(self, other: object) -> Any:
+        return self._infix(self.POWER, other, reflected=True)
+
+
+class Formula(_Operators):
     """A spreadsheet formula being built: Python's operators and the namespace's functions
     write it out with every operand parenthesised (``-A1^2`` is 4 in Excel but -4 elsewhere)."""
 
     __slots__ = ("text",)
+    POWER = "^"
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -159,36 +201,6 @@ class Formula:
     def _infix(self, op: str, other: object, *, reflected: bool = False) -> Formula:
         a, b = (_formula(other), self) if reflected else (self, _formula(other))
         return Formula(f"({a}){op}({b})")
-
-    def __add__(self, other: object) -> Formula:
-        return self._infix("+", other)
-
-    def __radd__(self, other: object) -> Formula:
-        return self._infix("+", other, reflected=True)
-
-    def __sub__(self, other: object) -> Formula:
-        return self._infix("-", other)
-
-    def __rsub__(self, other: object) -> Formula:
-        return self._infix("-", other, reflected=True)
-
-    def __mul__(self, other: object) -> Formula:
-        return self._infix("*", other)
-
-    def __rmul__(self, other: object) -> Formula:
-        return self._infix("*", other, reflected=True)
-
-    def __truediv__(self, other: object) -> Formula:
-        return self._infix("/", other)
-
-    def __rtruediv__(self, other: object) -> Formula:
-        return self._infix("/", other, reflected=True)
-
-    def __pow__(self, other: object) -> Formula:
-        return self._infix("^", other)
-
-    def __rpow__(self, other: object) -> Formula:
-        return self._infix("^", other, reflected=True)
 
     def __neg__(self) -> Formula:
         return Formula(f"-({self})")
@@ -228,7 +240,8 @@ class _Excel:
         # relative at x = 1e-10; softplus at -30 is off by 1e-3): ln(1 + x) = 2·atanh(x/(2 + x)),
         # whose ATANH is exact for small arguments (measured in LibreOffice: within 7e-16)
         x = _formula(x)
-        return 2.0 * _call("ATANH")(x / (2.0 + x))
+        result: Formula = 2.0 * _call("ATANH")(x / (2.0 + x))
+        return result
 
     @staticmethod
     def gt(a: object, b: object) -> Formula:
@@ -253,7 +266,7 @@ class _Excel:
 EXCEL = _Excel()
 
 
-class _Var:
+class _Var(_Operators):
     """A number in the Python source `_Source` writes: every operation on it is one more line."""
 
     __slots__ = ("name", "source")
@@ -267,36 +280,6 @@ class _Var:
     def _infix(self, op: str, other: object, *, reflected: bool = False) -> _Var:
         a, b = (_python(other), self.name) if reflected else (self.name, _python(other))
         return self.source.let(f"{a} {op} {b}")
-
-    def __add__(self, other: object) -> _Var:
-        return self._infix("+", other)
-
-    def __radd__(self, other: object) -> _Var:
-        return self._infix("+", other, reflected=True)
-
-    def __sub__(self, other: object) -> _Var:
-        return self._infix("-", other)
-
-    def __rsub__(self, other: object) -> _Var:
-        return self._infix("-", other, reflected=True)
-
-    def __mul__(self, other: object) -> _Var:
-        return self._infix("*", other)
-
-    def __rmul__(self, other: object) -> _Var:
-        return self._infix("*", other, reflected=True)
-
-    def __truediv__(self, other: object) -> _Var:
-        return self._infix("/", other)
-
-    def __rtruediv__(self, other: object) -> _Var:
-        return self._infix("/", other, reflected=True)
-
-    def __pow__(self, other: object) -> _Var:
-        return self._infix("**", other)
-
-    def __rpow__(self, other: object) -> _Var:
-        return self._infix("**", other, reflected=True)
 
     def __neg__(self) -> _Var:
         return self.source.let(f"-{self.name}")

@@ -117,7 +117,7 @@ def _local_values(node: Value) -> list[Number]:
     operands = node.operands
     op = node.op
     if isinstance(op, ScalarOpName):
-        derivatives: Sequence[Callable[..., Any]] = [lambda *xs, d=d: d(*xs) for d in op.derivatives]
+        derivatives: Sequence[Callable[..., Any]] = op.derivatives  # called on the operands alone
     elif op in OPS:
         derivatives = [lambda *xs, d=d: d(VALUES, *xs, node) for d in OPS[op].derivatives]
     else:

@@ -165,7 +165,7 @@ def _draw_graph(
                 other: Operand = ("node", draw(st.integers(0, len(data) - 1)))
                 args = (other, node) if draw(st.booleans()) else (node, other)
         xs = [data[int(i)] if kind == "node" else i for kind, i in args]
-        if not _safe(op, xs):
+        if not TABLE[op].safe(*xs):  # well inside the op's domain, away from poles and kinks
             op, args, xs = "tanh", (node,), [data[int(node[1])]]  # always defined, always bounded
         result = _apply(op, [Value(x) for x in xs]).data
         if abs(result) > _BOUND:
@@ -187,12 +187,6 @@ def _apply(op: str, args: list[Value | float]) -> Value:
         result: Value = getattr(first, op)()
         return result
     return apply(op, *args)
-
-
-def _safe(op: str, xs: list[float]) -> bool:
-    """True when `op` at `xs` lies well inside its domain, away from poles and kinks (the
-    table's `safe`)."""
-    return bool(TABLE[op].safe(*xs))
 
 
 def _is_finite_number(x: object) -> bool:
