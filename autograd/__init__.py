@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import autograd._clash  # noqa: F401  refuses to load beside HIPS autograd (a half-merged package fails oddly)
 
 if TYPE_CHECKING:
+    from autograd._logsumexp import logsumexp
     from autograd._weighted import weighted_sum
     from autograd.engine import (
         Value,
@@ -63,6 +64,7 @@ _WHERE = {
     "Tape": "autograd.tape",
     "trace": "autograd.tape",
     "weighted_sum": "autograd._weighted",
+    "logsumexp": "autograd._logsumexp",
 }
 """Each public name and the module it comes from."""
 
@@ -84,6 +86,7 @@ __all__ = [
     "hvp",
     "is_grad_enabled",
     "jvp",
+    "logsumexp",
     "maximum",
     "no_grad",
     "numerical_gradient",

@@ -18,7 +18,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Literal, overload
 
-from autograd import Value, maximum, select
+from autograd import Value, logsumexp, select
+from autograd._logsumexp import largest
 from autograd.validation import check_choice, check_number, is_number
 
 __all__ = [
@@ -119,9 +120,10 @@ def cross_entropy(logits: Sequence[Any], target: Any, reduction: str = "mean") -
     """−log softmax(logits)[target], PyTorch's `cross_entropy`: for one example (a list of
     logits and a class index) or a batch (a list of such lists and a list of indices).
 
-    Computed as log Σ_j e^{x_j − m} − (x_target − m), m the largest logit, so exact at ±1000;
-    its gradient with respect to each logit is p_i − y_i (y one-hot at the target). The
-    lookup is `autograd.select`: under `autograd.trace` the target may be an integer input."""
+    Computed as `autograd.logsumexp` of x_j − x_target, so exact at ±1000 and to the last digit
+    for a confident right answer; its gradient with respect to each logit is p_i − y_i (y
+    one-hot at the target). The lookup is `autograd.select`: under `autograd.trace` the target
+    may be an integer input."""
     check_choice(reduction, "reduction", REDUCTIONS)
     if _is_batch(logits):
         targets = _batch_targets(logits, target)
@@ -178,10 +180,12 @@ def binary_cross_entropy_with_logits(logit: Any, target: Any, reduction: str = "
 
 
 def _cross_entropy(logits: Sequence[Value], target: Any) -> Value:
-    shifted = _shifted(_logits(logits))
-    log_sum = _total([z.exp() for z in shifted]).log()
-    picked: Value = select(shifted, target)
-    return log_sum - picked
+    """log Σ_j e^{x_j − x_t}: −log softmax(x)_t with every logit measured from the target's, so
+    that a confident right answer (x_t the largest) keeps all its digits, and logsumexp's own
+    shift keeps any other exact at ±1000. On a tape: a selection, a subtraction, one fused step."""
+    xs = _logits(logits)
+    picked: Value = select(xs, target)
+    return logsumexp([z - picked for z in xs])
 
 
 def _binary_cross_entropy(p: Value, t: float | Value) -> Value:
@@ -202,19 +206,9 @@ def _bce_with_logits(x: Value, t: float | Value) -> Value:
 
 
 def _shifted(logits: list[Value]) -> list[Value]:
-    """x_i − m with m the largest, through `maximum`: no exp of them exceeds 1."""
-    m = _largest(logits)
+    """x_i − m with m the largest (`autograd._logsumexp.largest`): no exp of them exceeds 1."""
+    m = largest(logits)
     return [z - m for z in logits]
-
-
-def _largest(xs: list[Value]) -> Value:
-    """The largest of `xs` by `maximum` in pairs, a tree of ⌈log₂ n⌉ levels rather than a
-    chain of n − 1 (a compiled tape runs a level at a time). The number is the same; at a tie
-    `maximum` halves its gradient, so tied logits share m's gradient (which the shift cancels
-    in the loss, to rounding) otherwise than along a chain."""
-    while len(xs) > 1:
-        xs = [maximum(a, b) for a, b in zip(xs[::2], xs[1::2])] + xs[len(xs) - len(xs) % 2 :]
-    return xs[0]
 
 
 def _logits(x: object, name: str = "logits") -> list[Value]:

@@ -9,6 +9,7 @@ from functools import partial
 from typing import Any
 
 from autograd import engine
+from autograd._logsumexp import logsumexp
 from autograd._weighted import weighted_sum
 from autograd.engine import Value
 from autograd.errors import NonFiniteError, TraceError
@@ -20,6 +21,7 @@ _ENGINE_OPS: dict[str, Callable[..., Any]] = {
     **{name: partial(engine.apply, name) for name in OPS},
     "id": lambda v: v,
     "detach": Value.detach,
+    "logsumexp": lambda *xs: logsumexp(xs),
 }
 
 

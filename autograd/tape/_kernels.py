@@ -70,5 +70,15 @@ def _detach(x: Sequence[Array], const: Sequence[bool]) -> tuple[Array, Locals]:
     return x[0].copy(), [None]  # no gradient flows back
 
 
+def logsumexp_rows(x: Array) -> tuple[Array, Array]:
+    """`autograd.logsumexp` of each row of operands (x: steps × K × batch): m + log Σ_k e^{x_k − m},
+    m the largest, the terms added in order as the engine adds them; and the local derivatives,
+    softmax(x)_k = e^{x_k − m} · (1 / Σ), the product the engine's backward forms along e^x."""
+    m = x.max(axis=1)
+    exps = np.exp(x - m[:, None])
+    total = exps.sum(axis=1)
+    return np.log(total) + m, exps * (1.0 / total)[:, None]
+
+
 KERNELS: dict[str, Kernel] = {name: partial(_kernel, op) for name, op in OPS.items()}
 KERNELS |= {"pow0": _pow0, "id": _identity, "detach": _detach}  # the tape's own codes

@@ -183,6 +183,8 @@ def group_steps(
             return (lv, inv, "dense", fused[step.out].xs, len(fused[step.out].others))
         if step.code == "select":
             return (lv, inv, "select", step.index, len(step.args))
+        if step.code == "logsumexp":
+            return (lv, inv, "logsumexp", len(step.args))
         const = tuple(program.is_constant(a) for a in step.args)
         if step.code == "scalar":
             return (lv, inv, "scalar", step.function, const)
@@ -340,7 +342,17 @@ def _kernel(layout: Layout, members: list[Step], positions: range, out: slice) -
     return Group(members[0].code, out, args, const, edges, function=members[0].function)
 
 
-BUILDERS: dict[str, Builder] = {"dense": _dense, "sum": _sum, "select": _select}
+def _logsumexp(layout: Layout, members: list[Step], positions: range, out: slice) -> Group:
+    """log Σ e^x of each step's K operands: their rows (steps × K) and their derivatives' rows
+    (steps × K, the scratch row for an operand that needs none)."""
+    candidates = np.array([[layout.new[a] for a in s.args] for s in members], dtype=np.intp)
+    scratch = layout.n_edges
+    k = len(members[0].args)
+    edges = [[layout.edge_of.get((i, j), scratch) for j in range(k)] for i in positions]
+    return Group("logsumexp", out, [candidates], edges=[np.array(edges, dtype=np.intp)])
+
+
+BUILDERS: dict[str, Builder] = {"dense": _dense, "sum": _sum, "select": _select, "logsumexp": _logsumexp}
 
 
 def build_groups(layout: Layout) -> None:

@@ -45,7 +45,8 @@ class ScalarFunction:
 class Op:
     """One step: `code` is the engine's op name ('+', 'tanh', ...) or one of the tape's own:
     'sum' (an n-ary sum), 'select', 'detach', 'scalar', 'id' (the root when it is a leaf), 'dot'
-    (`autograd.weighted_sum`: args are the n weights, the n inputs, then the bias if any)."""
+    (`autograd.weighted_sum`: args are the n weights, the n inputs, then the bias if any),
+    'logsumexp' (`autograd.logsumexp` of its args)."""
 
     code: str
     args: tuple[int, ...]

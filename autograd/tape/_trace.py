@@ -91,6 +91,7 @@ class Tracer:
         self.scalar_calls: dict[int, _ScalarCall] = {}
         self.detached: dict[int, Value] = {}
         self.dots: dict[int, tuple[int, tuple[Value, ...]]] = {}  # products, (weights, inputs, bias)
+        self.logsumexps: dict[int, tuple[Value, ...]] = {}  # the result's operands
         self.no_grad_nodes: set[int] = set()
         self.old_reads: dict[int, tuple[Value, str]] = {}
 
@@ -154,6 +155,13 @@ class Tracer:
         made[id(out)] = out
         self.dots[id(out)] = (len(ws), (*ws, *xs, *(() if bias is None else (bias,))))
         return out
+
+    def logsumexp(self, out: Value, operands: Sequence[Value]) -> None:
+        """Make `out`, the engine's graph of `autograd.logsumexp`, one 'logsumexp' step of its
+        operands (the graph in between is then not part of the tape). Under no_grad, nothing:
+        the node stays a no-grad node, which the tape refuses."""
+        if engine.is_grad_enabled() and id(out) in self.created_nodes:
+            self.logsumexps[id(out)] = tuple(operands)
 
     # ---- the watch on .data ----
 
@@ -509,6 +517,8 @@ def _operands(v: Value, tracer: Tracer) -> tuple[Value | float, ...] | None:
         return (tracer.detached[key],)
     if key in tracer.dots:
         return tracer.dots[key][1]
+    if key in tracer.logsumexps:
+        return tracer.logsumexps[key]
     if not v.op:
         return None
     return v.operands
@@ -528,4 +538,6 @@ def _opcode(v: Value, tracer: Tracer, functions: list[ScalarFunction]) -> tuple[
         return "detach", -1, -1
     if key in tracer.dots:
         return "dot", tracer.dots[key][0], -1
+    if key in tracer.logsumexps:
+        return "logsumexp", -1, -1
     return v.op, -1, -1
