@@ -45,7 +45,7 @@ from numpy.typing import NDArray
 
 from autograd.ops import OPS
 from autograd.tape._kernels import KERNELS, logsumexp_rows
-from autograd.tape._plan import Group, plan
+from autograd.tape._plan import Group, Pull, parameter_runs, plan
 from autograd.tape._program import Program, ScalarFunction
 from autograd.validation import is_number
 
@@ -92,7 +92,8 @@ class NumpyReplay:
         d = len(layout.direct)
         self.constant_rows = slice(d + program.n_float, layout.first_row)
         self.edge_child, self.edge_user = layout.edge_child, layout.edge_user
-        self.n_param_edges = int(np.searchsorted(self.edge_child, d))
+        self.param_edges = parameter_runs(layout)  # (from per-example users, from invariant ones)
+        self.n_param_edges = max(self.param_edges[0].stop, self.param_edges[1].stop)
         self.param_of_edge = self.direct[self.edge_child[: self.n_param_edges]]
         # each parameter at most one edge (a layer's biases): added in place, no bincount of P
         self.edges_distinct = len(np.unique(self.param_of_edge)) == len(self.param_of_edge)
@@ -227,18 +228,8 @@ class NumpyReplay:
         user = self.edge_user
         total = np.zeros(self.n_params)
         for lv in self.levels:
-            pull = lv.pull
-            if pull is not None:
-                e = pull.edges
-                upstream = grad[user[e]]
-                contrib = loc[e] * upstream
-                if self._thread.careful:  # as the engine: no gradient through an infinite derivative either
-                    contrib[upstream == 0.0] = 0.0
-                grad[pull.rows] += (
-                    contrib if pull.starts is None else np.add.reduceat(contrib, pull.starts, axis=0)
-                )
-                if self._thread.careful and self._thread.strict and not np.isfinite(grad[pull.rows]).all():
-                    raise FloatingPointError("backward")
+            for pull in lv.pulls:
+                self._pull(pull, loc, grad)
             if lv.fold is not None and self._thread.strict:  # batch-invariant slots: summed over the batch
                 # (not while finding a failing example: each example's gradient stays in its column)
                 summed = grad[lv.fold].sum(axis=1)
@@ -258,16 +249,12 @@ class NumpyReplay:
                 if g.pushed_rows is not None:
                     pushed = _weight_matrix(g, params).T @ g_out
                     grad[g.pushed_rows] += pushed[g.needs_grad]
-        pe = slice(0, self.n_param_edges)
+        batch, column0 = self.param_edges
         if self._thread.careful:
-            upstream = grad[user[pe]]
-            products = loc[pe] * upstream
-            products[upstream == 0.0] = 0.0
-            if self._thread.strict and not np.isfinite(products).all():
-                raise FloatingPointError("backward")
-            per_edge = products.sum(axis=1)
+            over_batch = self._products(loc[batch], grad[user[batch]]).sum(axis=1)
         else:
-            per_edge = np.einsum("ij,ij->i", loc[pe], grad[user[pe]])
+            over_batch = np.einsum("ij,ij->i", loc[batch], grad[user[batch]])
+        per_edge = np.concatenate((over_batch, self._products(loc[column0, 0], grad[user[column0], 0])))
         if self.edges_distinct:  # (0 + w is w: the same numbers as the bincount)
             total[self.param_of_edge] += per_edge
         else:
@@ -281,6 +268,28 @@ class NumpyReplay:
                 )[: self.n_params]
         return total
 
+    def _pull(self, pull: Pull, loc: Array, grad: Array) -> None:
+        """Add to each row of `pull` the sum over its uses of local derivative × the user's
+        gradient (in column 0 alone when the users are batch-invariant)."""
+        e, c = pull.edges, pull.columns
+        contrib = self._products(loc[e, c], grad[self.edge_user[e], c])
+        if pull.starts is not None:  # some row has several uses
+            contrib = np.add.reduceat(contrib, pull.starts, axis=0)
+        grad[pull.rows, c] += contrib
+        if self._thread.careful and self._thread.strict and not np.isfinite(grad[pull.rows, c]).all():
+            raise FloatingPointError("backward")
+
+    def _products(self, local: Array, upstream: Array) -> Array:
+        """local × upstream; where a derivative may be infinite, 0 wherever the upstream gradient
+        is 0 (as the engine: no gradient through an infinite derivative either), and an error
+        for a product that is not finite."""
+        products = local * upstream
+        if self._thread.careful:
+            products[upstream == 0.0] = 0.0
+            if self._thread.strict and not np.isfinite(products).all():
+                raise FloatingPointError("backward")
+        return products
+
 
 def _grid_view(
     grid: tuple[int, int], shape: tuple[int, ...], vector: Array, writeable: bool = False
@@ -288,6 +297,11 @@ def _grid_view(
     """The block W[i, j] = vector[start + i·stride + j] of a 1-d array, as a view (its rows do
     not overlap: see `_plan._grid`)."""
     start, stride = grid
+    rows, cols = shape
+    if start + rows * stride <= len(vector):  # (nn's layers: a reshape, ten times cheaper than as_strided)
+        block = vector[start : start + rows * stride].reshape(rows, stride)[:, :cols]
+        block.flags.writeable = writeable
+        return block
     step = vector.strides[0]
     return np.lib.stride_tricks.as_strided(
         vector[start:], shape=shape, strides=(stride * step, step), writeable=writeable

@@ -78,21 +78,22 @@ class Group:
 
 @dataclass
 class Pull:
-    """The backward pull of one level's rows."""
+    """The backward pull of one level's rows, over the batch or in column 0 alone."""
 
     rows: Rows  # the rows that receive a gradient through edges
     edges: slice
     starts: IntArray | None  # None when every row has exactly one edge
+    columns: slice  # every column, or slice(0, 1) when the users are batch-invariant
 
 
 @dataclass
 class Level:
-    """Backward at one level: the pull into its rows, then the dense groups whose results are
+    """Backward at one level: the pulls into its rows, then the dense groups whose results are
     its rows push their gradients down (their inputs' rows, their parameters)."""
 
-    pull: Pull | None
+    pulls: list[Pull]
     dense: list[Group]
-    fold: IntArray | None = None  # its batch-invariant rows: their gradient summed into column 0
+    fold: IntArray | None = None  # its invariant rows read per example: their gradient summed into column 0
 
 
 @dataclass
@@ -114,6 +115,7 @@ class Layout:
     edge_child: IntArray = field(default_factory=lambda: _ints([]))
     edge_user: IntArray = field(default_factory=lambda: _ints([]))
     edge_of: dict[tuple[int, int], int] = field(default_factory=dict)  # (step, operand) -> edge
+    edge_runs: dict[tuple[int, bool], tuple[int, int]] = field(default_factory=dict)  # see edge_table
     select_params: dict[tuple[int, int], int] = field(default_factory=dict)  # -> parameter
     unit_edges: IntArray = field(default_factory=lambda: _ints([]))
     invariant_unit_edges: IntArray = field(default_factory=lambda: _ints([]))
@@ -236,11 +238,13 @@ def renumber(program: Program, direct: list[int], ordered: list[Step]) -> tuple[
 
 
 def edge_table(layout: Layout) -> None:
-    """The edges (child, user, step position, operand position), sorted by child; a selection's
-    parameters are left out (their gradients are a bincount of the selected rows)."""
-    program, new, fused = layout.program, layout.new, layout.fused
+    """The edges (child, user, step position, operand position), sorted by the child's level,
+    then by whether the user is batch-invariant (its gradient is in column 0 alone, so the edge
+    is pulled there alone), then by child; each such run is `edge_runs[(level, invariant)]`. A
+    selection's parameters are left out (their gradients are a bincount of the selected rows)."""
+    program, new, fused, level = layout.program, layout.new, layout.fused, layout.level
     p = len(program.params)
-    edge_list: list[tuple[int, int, int, int]] = []
+    edge_list: list[tuple[int, bool, int, int, int, int]] = []
     for i, step in enumerate(layout.ordered):
         if step.code == "detach":
             continue
@@ -252,14 +256,17 @@ def edge_table(layout: Layout) -> None:
             if step.code == "select" and a < p:
                 layout.select_params[(i, j)] = a  # scatter-added backward, summed over the batch
                 continue
-            edge_list.append((new[a], new[step.out], i, j))
+            edge_list.append((level[a], layout.invariant[step.out], new[a], new[step.out], i, j))
     edge_list.sort()
-    layout.edge_of = {(i, j): e for e, (_, _, i, j) in enumerate(edge_list)}
-    layout.edge_child = _ints([c for c, _, _, _ in edge_list])
-    layout.edge_user = _ints([u for _, u, _, _ in edge_list])
+    layout.edge_of = {(i, j): e for e, (*_, i, j) in enumerate(edge_list)}
+    layout.edge_child = _ints([c for _, _, c, _, _, _ in edge_list])
+    layout.edge_user = _ints([u for _, _, _, u, _, _ in edge_list])
+    for e, (lv, inv, *_) in enumerate(edge_list):
+        start = layout.edge_runs.get((lv, inv), (e, e))[0]
+        layout.edge_runs[(lv, inv)] = (start, e + 1)
     unit = [
         (e, layout.invariant[layout.ordered[i].out])
-        for e, (_, _, i, _) in enumerate(edge_list)
+        for e, (*_, i, _) in enumerate(edge_list)
         if layout.ordered[i].code in ("sum", "dense")
     ]
     layout.unit_edges = _ints([e for e, inv in unit if not inv])
@@ -372,28 +379,40 @@ def build_groups(layout: Layout) -> None:
 
 
 def backward_levels(layout: Layout) -> None:
-    """The op rows of each level, from the top down (the root's row is the seed): the edges
-    into them (sorted by child, so a level's edges are one run) and how to sum them."""
+    """The op rows of each level, from the top down (the root's row is the seed): the pulls
+    into them (the edges from per-example users over the batch, those from batch-invariant
+    users in column 0) and the invariant rows that per-example users read, whose gradient is
+    then summed over the batch."""
     bounds: dict[int, list[int]] = {}
-    invariant_rows: dict[int, list[int]] = {}  # per level: its batch-invariant rows
+    invariant_rows: set[int] = set()
     for i, step in enumerate(layout.ordered):
         bounds.setdefault(layout.level[step.out], []).append(layout.first_row + i)
         if layout.invariant[step.out]:
-            invariant_rows.setdefault(layout.level[step.out], []).append(layout.first_row + i)
+            invariant_rows.add(layout.first_row + i)
     for lv in sorted(bounds, reverse=True):
-        s0, s1 = bounds[lv][0], bounds[lv][-1] + 1
-        e0, e1 = (int(x) for x in np.searchsorted(layout.edge_child, [s0, s1]))
-        pull = None
-        if e0 < e1:
-            children = layout.edge_child[e0:e1]
-            written = np.unique(children)
-            rows: Rows = slice(s0, s1) if len(written) == s1 - s0 else written
-            firsts: IntArray | None = None
-            if len(written) != e1 - e0:  # some row has several uses: sum them
-                firsts = np.searchsorted(children, written).astype(np.intp)
-            pull = Pull(rows, slice(e0, e1), firsts)
+        runs = [(layout.edge_runs.get((lv, column0)), column0) for column0 in (False, True)]
+        pulls = [_pull(layout, run, column0) for run, column0 in runs if run is not None]
+        batch_children = set(layout.edge_child[slice(*layout.edge_runs.get((lv, False), (0, 0)))].tolist())
+        folded = sorted(batch_children & invariant_rows)
         dense = [g for g in layout.groups if g.code == "dense" and g.level == lv]
-        folded = invariant_rows.get(lv, [])
-        fold = _ints(folded) if folded and pull is not None else None
-        if pull is not None or dense:
-            layout.levels.append(Level(pull, dense, fold))
+        if pulls or dense:
+            layout.levels.append(Level(pulls, dense, _ints(folded) if folded else None))
+
+
+def _pull(layout: Layout, run: tuple[int, int], column0: bool) -> Pull:
+    """The pull through the edges `run` (sorted by child) into the rows they reach."""
+    e0, e1 = run
+    children = layout.edge_child[e0:e1]
+    written = np.unique(children)
+    rows = _rows(written.tolist())
+    firsts: IntArray | None = None
+    if len(written) != e1 - e0:  # some row has several uses: sum them
+        firsts = np.searchsorted(children, written).astype(np.intp)
+    return Pull(rows, slice(e0, e1), firsts, slice(0, 1) if column0 else slice(None))
+
+
+def parameter_runs(layout: Layout) -> tuple[slice, slice]:
+    """The edges into the parameters (level 0, the first edges): from per-example users, then
+    from batch-invariant ones."""
+    batch, column0 = (layout.edge_runs.get((0, inv), (0, 0)) for inv in (False, True))
+    return slice(*batch), slice(*column0)
