@@ -116,7 +116,7 @@ def binary_cross_entropy_table(pairs: Sequence[tuple[int, float]] = PAIRS) -> li
 
 def cross_entropy(scores: Sequence[Value], target: int) -> Value:
     """−log softmax(scores)[target], the index lookup: `nn.losses.cross_entropy`, which computes
-    log Σ e^{s_j − m} − (s_target − m) with m the largest score (an engine node, `maximum`)."""
+    log Σ e^{s_j − s_target} with `autograd.logsumexp` (the largest subtracted first)."""
     target = check_int(target, "target", min_value=0, max_value=len(scores) - 1)
     return losses.cross_entropy(scores, target)
 

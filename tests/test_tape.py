@@ -65,6 +65,22 @@ def test_the_moons_mlp_agrees_and_trains():
     )
 
 
+def test_a_subgraph_of_parameters_alone_agrees():
+    """Steps that read only parameters run once (column 0), their edges pulled there alone; one
+    of them is also read per example, so its gradient is summed over the batch."""
+    a, b, c = Value(0.3), Value(-1.2), Value(0.7)
+    params = [a, b, c]
+
+    def loss(x):
+        shared = (a * b).tanh()  # read by the penalty and by every example
+        penalty = (shared * c + a * a).exp() * 0.5
+        return penalty + shared * x + (x * c).sin()
+
+    tape = trace(loss, 1.0)
+    xs = [1.0, -2.0, 0.5, 3.0]
+    assert_agree(tape_mean(tape, params, [np.array(xs)]), dynamic_mean(loss, params, [xs]))
+
+
 def digits_like(seed: int = 0, sizes=(16, 8, 4)):
     rng = random.Random(seed)
     count = sum((a + 1) * b for a, b in itertools.pairwise(sizes))

@@ -104,6 +104,23 @@ def test_a_bad_batch_is_an_error_naming_the_example():
         tape(np.array([1.0, 1.0]), np.array([0, 2]))
     with pytest.raises(ValueError, match="shape"):
         tape(np.array([[1.0]]), np.array([0]))
+    with pytest.raises(TypeError, match="batch argument 0 must hold real numbers, got bool"):
+        tape(np.array([True, False]), np.array([0, 1]))
+    with pytest.raises(TypeError, match="batch argument 0 must hold real numbers, got complex128"):
+        tape(np.array([1.0 + 0j, 1.0]), np.array([0, 1]))
+    with pytest.raises(TypeError, match="batch argument 1 must hold integers"):
+        tape(np.array([1.0, 1.0]), np.array([0.0, 1.0]))
+
+
+def test_an_index_out_of_range_names_its_row_and_example():
+    """Two index inputs of different ranges: the first bad one is named, with its own bound."""
+    w = [Value(1.0), Value(2.0), Value(3.0)]
+    tape = trace(lambda i: select(w, i[0]) * select(w[:2], i[1]), [0, 0])
+    assert tape(np.array([[2, 1], [0, 0]])) == pytest.approx((3.0 * 2.0 + 1.0) / 2)
+    with pytest.raises(IndexError, match=r"0 <= index < 2, got 2 \(at example 1 of the batch\)"):
+        tape(np.array([[2, 1], [1, 2]]))
+    with pytest.raises(IndexError, match=r"0 <= index < 3, got -1 \(at example 0 of the batch\)"):
+        tape(np.array([[-1, 5], [1, 1]]))
 
 
 def test_a_stale_tape_is_an_error():

@@ -3,9 +3,10 @@
 The layout is planned in named passes (`_plan`). Levelization: each step's level is one more
 than its operands' highest (leaves are level 0); the steps of one level with the same op code
 run as one numpy call over all their rows, and slots are renumbered so that each such group
-writes one contiguous block. Chains of additions
-arrive merged into n-ary sums (`_program.steps`), summed with `np.add.reduceat`; the sums of
-parameter × value products of a layer run as one matrix product (`_linear`).
+writes one contiguous block. Chains of additions arrive merged into n-ary sums
+(`_program.steps`), summed with `np.add.reduceat`; the sums of parameter × value products of a
+layer run as one matrix product (`_linear`); an `autograd.logsumexp` is one step whose local
+derivatives are its softmax (`_kernels.logsumexp_rows`).
 
 Backward is a pull per level, from the root down: the gradient rows of a level's slots are
 each written once, as the sum over their uses (edges) of local derivative × the user's
@@ -16,7 +17,7 @@ A selection's parameters are the exception: their gradients (summed over the bat
 Steps that read only parameters and constants (an L2 penalty) give every example the same
 numbers: they run once, on column 0, and backward keeps their gradients summed over the batch
 there (their local derivatives are the same for every example, so that sum is all the
-parameters need).
+parameters need); the edges such a step's operands take are pulled in column 0 alone.
 
 A parameter that only selections read (a row of an embedding table) has no row of the
 workspace: a selection among parameters gathers straight from the parameter vector (as a

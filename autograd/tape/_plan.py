@@ -8,9 +8,11 @@
 5. `workspace_parameters`: the parameters that need a row of the workspace (not those only
    gathered by a selection, nor a layer's weights: both read the parameter vector).
 6. `renumber`: rows [direct parameters | float inputs | constants | op results, group by group].
-7. `edge_table`: one edge per (operand, user) pair that carries a gradient, sorted by operand.
+7. `edge_table`: one edge per (operand, user) pair that carries a gradient, sorted by the
+   operand's level, then by whether the user is batch-invariant, then by operand.
 8. `build_groups`: each group's rows and arrays, made by the builder of its kind (`BUILDERS`).
-9. `backward_levels`: the pull into each level's rows, from the root down.
+9. `backward_levels`: the pulls into each level's rows, from the root down (over the batch,
+   and in column 0 alone from batch-invariant users).
 
 A new fused kernel is a fusion pass (as `_linear.fuse`), a builder here and a branch of the
 replay's forward and backward (`_numpy`).
