@@ -120,10 +120,10 @@ def cross_entropy(logits: Sequence[Any], target: Any, reduction: str = "mean") -
     """−log softmax(logits)[target], PyTorch's `cross_entropy`: for one example (a list of
     logits and a class index) or a batch (a list of such lists and a list of indices).
 
-    Computed as `autograd.logsumexp` of x_j − x_target, so exact at ±1000 and to the last digit
-    for a confident right answer; its gradient with respect to each logit is p_i − y_i (y
-    one-hot at the target). The lookup is `autograd.select`: under `autograd.trace` the target
-    may be an integer input."""
+    Computed as `autograd.logsumexp` of x_j − x_target, so exact at ±1000, and the textbook
+    log Σ_j e^{x_j − m} bit for bit when the target is the largest logit; its gradient with
+    respect to each logit is p_i − y_i (y one-hot at the target). The lookup is
+    `autograd.select`: under `autograd.trace` the target may be an integer input."""
     check_choice(reduction, "reduction", REDUCTIONS)
     if _is_batch(logits):
         targets = _batch_targets(logits, target)
@@ -180,9 +180,10 @@ def binary_cross_entropy_with_logits(logit: Any, target: Any, reduction: str = "
 
 
 def _cross_entropy(logits: Sequence[Value], target: Any) -> Value:
-    """log Σ_j e^{x_j − x_t}: −log softmax(x)_t with every logit measured from the target's, so
-    that a confident right answer (x_t the largest) keeps all its digits, and logsumexp's own
-    shift keeps any other exact at ±1000. On a tape: a selection, a subtraction, one fused step."""
+    """log Σ_j e^{x_j − x_t}: −log softmax(x)_t with every logit measured from the target's
+    (when x_t is the largest, logsumexp's own shift is 0, so no rounding is added to the small
+    loss of a right answer); logsumexp's shift keeps any other exact at ±1000. On a tape: a
+    selection, a subtraction, one fused step."""
     xs = _logits(logits)
     picked: Value = select(xs, target)
     return logsumexp([z - picked for z in xs])
